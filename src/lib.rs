@@ -1,0 +1,39 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod auth;
+mod client;
+mod environment;
+mod error;
+
+/// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
+#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/client.rs"));
+}
+
+pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+pub use environment::Environment;
+pub use error::ConfigError;
+pub use generated::{builder, types, Client, OPERATIONS};
+/// The error of an API call: `ErrorResponse` carries the status and the decoded
+/// [`types::ApiError`] of the shared error responses (401, 403, 404, 422, 429, 500, 502, 503).
+pub use progenitor_client::Error;
+pub use progenitor_client::ResponseValue;
+
+/// What the spec says of one operation; [`OPERATIONS`] lists them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`, which is also the name of the client's method.
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, such as `/v1/proposals/{id}`.
+    pub path: &'static str,
+    /// The status of the success response (200, 201 or 202).
+    pub success_status: u16,
+    /// Whether the spec marks the operation deprecated (the legacy bridge).
+    pub deprecated: bool,
+    /// Whether the operation takes a `page` parameter.
+    pub paginated: bool,
+}

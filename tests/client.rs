@@ -1,0 +1,211 @@
+//! The client's configuration: builder errors, base URLs, the token's secrecy.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{strict_server, TOKEN};
+use securities_api::{Client, ConfigError, Environment};
+use wiremock::{matchers, Mock, ResponseTemplate};
+
+#[test]
+fn builder_needs_a_token() {
+    let error = Client::builder().build().expect_err("no token");
+    assert!(matches!(error, ConfigError::MissingToken), "{error:?}");
+    assert!(error.to_string().contains("SECURITIES_TOKEN"), "{error}");
+}
+
+#[test]
+fn builder_rejects_tokens_that_are_not_header_values() {
+    for token in ["", "   ", "line\nbreak", "nul\0"] {
+        let error = Client::builder().token(token).build().expect_err(token);
+        assert!(
+            matches!(error, ConfigError::InvalidToken),
+            "{token:?}: {error:?}"
+        );
+        assert!(!error.to_string().contains(token.trim()) || token.trim().is_empty());
+    }
+}
+
+#[test]
+fn builder_rejects_invalid_base_urls() {
+    for url in [
+        "",
+        "not a url",
+        "ftp://example.com",
+        "/relative/path",
+        "http://",
+        "https://host/?q=1",
+    ] {
+        let error = Client::builder()
+            .token("t")
+            .base_url(url)
+            .build()
+            .expect_err(url);
+        match &error {
+            ConfigError::InvalidBaseUrl { url: given, reason } => {
+                assert_eq!(given, url);
+                assert!(!reason.is_empty());
+            }
+            other => panic!("{url:?}: {other:?}"),
+        }
+        assert!(error.to_string().contains("invalid base URL"), "{error}");
+    }
+}
+
+#[test]
+fn builder_rejects_an_invalid_user_agent() {
+    let error = Client::builder()
+        .token("t")
+        .user_agent("bad\nagent")
+        .build()
+        .expect_err("ua");
+    assert!(
+        matches!(error, ConfigError::InvalidUserAgent(_)),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn environments_take_their_urls_from_the_spec() {
+    let production = Client::builder().token("t").build().expect("client");
+    assert_eq!(production.base_url(), "https://api.securities.com.br");
+    assert_eq!(production.environment(), Some(Environment::Production));
+    let staging = Client::builder()
+        .token("t")
+        .environment(Environment::Staging)
+        .build()
+        .expect("client");
+    assert_eq!(staging.base_url(), "https://api-staging.securities.com.br");
+    assert_eq!(Environment::Staging.base_url(), staging.base_url());
+    assert_eq!(
+        "STAGING".parse::<Environment>().expect("parse"),
+        Environment::Staging
+    );
+    assert!("homologacao".parse::<Environment>().is_err());
+
+    // The URLs are the spec's servers, not typed a second time.
+    let servers: Vec<&str> = common::spec()["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .map(|s| s["url"].as_str().expect("url"))
+        .collect();
+    assert_eq!(servers, [production.base_url(), staging.base_url()]);
+}
+
+#[test]
+fn https_base_urls_build() {
+    // reqwest without a TLS backend only fails when a request is sent; this build would
+    // succeed either way, so also check that the client was built with TLS support by
+    // asking reqwest to require it.
+    let client = Client::builder()
+        .token("t")
+        .base_url("https://example.com/api/")
+        .build()
+        .expect("client");
+    assert_eq!(client.base_url(), "https://example.com/api");
+    reqwest::Client::builder()
+        .https_only(true)
+        .use_rustls_tls()
+        .build()
+        .expect("rustls is compiled in");
+}
+
+#[test]
+fn debug_output_never_shows_the_token() {
+    let secret = "s3cr3t-token-that-must-not-leak";
+    let builder = Client::builder()
+        .token(secret)
+        .base_url("http://127.0.0.1:1");
+    assert!(!format!("{builder:?}").contains(secret), "{builder:?}");
+    let client = builder.build().expect("client");
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(secret), "{debug}");
+    assert!(!format!("{client:#?}").contains(secret));
+}
+
+#[tokio::test]
+async fn trailing_slash_and_prefix_give_single_slash_paths() {
+    let server = strict_server().await;
+    Mock::given(matchers::method("GET"))
+        .and(matchers::path("/api/v1/batches/402"))
+        .and(matchers::header(
+            "authorization",
+            format!("Bearer {TOKEN}").as_str(),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"batch": {"id": 402}})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    for base in [
+        format!("{}/api/", server.uri()),
+        format!("{}/api//", server.uri()),
+    ] {
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(base)
+            .build()
+            .expect("client");
+        let batch = client
+            .get_batch()
+            .id(402)
+            .send()
+            .await
+            .expect("answer")
+            .into_inner()
+            .batch;
+        assert_eq!(batch.id, 402);
+        assert_eq!(batch.status, None);
+    }
+}
+
+#[tokio::test]
+async fn timeout_is_applied() {
+    let server = strict_server().await;
+    Mock::given(matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client");
+    let error = client
+        .list_assignments()
+        .send()
+        .await
+        .expect_err("times out");
+    match error {
+        securities_api::Error::CommunicationError(e) => assert!(e.is_timeout(), "{e:?}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn user_agent_is_sent() {
+    let server = strict_server().await;
+    Mock::given(matchers::header("user-agent", "my-back-office/2.1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .user_agent("my-back-office/2.1")
+        .build()
+        .expect("client");
+    let list = client
+        .list_assignments()
+        .send()
+        .await
+        .expect("answer")
+        .into_inner();
+    assert!(list.0.is_empty());
+}

@@ -1,0 +1,327 @@
+//! Test support: the spec's examples, a local HTTP server that accepts exactly one expected
+//! request and fails loudly on anything else, and a JSON comparison that tolerates what a
+//! typed round trip legitimately changes (time zones of timestamps, null versus absent).
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use futures::future::BoxFuture;
+use securities_api::{types::ApiError, Client, Error, ResponseValue};
+use serde_json::Value;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// The token the tests configure; the server checks it arrives as a bearer token.
+pub const TOKEN: &str = "test-token-0123456789";
+
+/// Every error status of the API's status table, with its response in the spec.
+pub const ERROR_STATUSES: [(u16, &str); 8] = [
+    (401, "Unauthorized"),
+    (403, "Forbidden"),
+    (404, "NotFound"),
+    (422, "UnprocessableEntity"),
+    (429, "TooManyRequests"),
+    (500, "InternalServerError"),
+    (502, "BadGateway"),
+    (503, "ServiceUnavailable"),
+];
+
+/// The spec, as JSON.
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/securities-api.yaml");
+        let text = std::fs::read_to_string(path).expect("read the spec");
+        serde_yaml::from_str(&text).expect("the spec is YAML")
+    })
+}
+
+fn resolve(value: &Value) -> &Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            resolve(
+                spec()
+                    .pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling {reference}")),
+            )
+        }
+        None => value,
+    }
+}
+
+/// The operation `id` of the spec, with its method and path.
+pub fn operation(id: &str) -> (String, String, &'static Value) {
+    for (path, item) in spec()["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if op["operationId"] == id {
+                return (method.to_uppercase(), path.clone(), op);
+            }
+        }
+    }
+    panic!("no operation {id} in the spec")
+}
+
+/// The example of the request body of operation `id`.
+pub fn request_example(id: &str) -> Value {
+    let (_, _, op) = operation(id);
+    let body = resolve(&op["requestBody"]);
+    body["content"]["application/json"]["example"].clone()
+}
+
+/// The request body example of `id`, decoded into the client's type for it.
+pub fn request_body<T: serde::de::DeserializeOwned>(id: &str) -> T {
+    serde_json::from_value(request_example(id)).expect("the request example fits the type")
+}
+
+/// The success status and example response of operation `id`.
+pub fn success_example(id: &str) -> (u16, Value) {
+    let (_, _, op) = operation(id);
+    let responses = op["responses"].as_object().expect("responses");
+    let (status, response) = responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .expect("a 2xx response");
+    let response = resolve(response);
+    let example = response["content"]["application/json"]["example"].clone();
+    assert!(
+        !example.is_null(),
+        "{id}: the {status} response has no example"
+    );
+    (status.parse().expect("numeric status"), example)
+}
+
+/// The example body of the shared error response `name` (such as `NotFound`).
+pub fn error_example(name: &str) -> Value {
+    spec()["components"]["responses"][name]["content"]["application/json"]["example"].clone()
+}
+
+/// What the server must receive for one operation.
+pub struct Expect {
+    /// The operation, as in the spec (only used in messages and to find its examples).
+    pub op: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path, without the base URL's prefix.
+    pub path: &'static str,
+    /// The exact query parameters, in any order.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Whether the request carries the spec's request example as its JSON body.
+    pub body: bool,
+}
+
+/// A call of one operation through the client, its answer turned into status and JSON.
+pub type Call = fn(Client) -> BoxFuture<'static, Result<(u16, Value), Error<ApiError>>>;
+
+/// Turns a decoded response into its status and JSON, for comparison with the spec.
+pub fn json<T: serde::Serialize>(response: ResponseValue<T>) -> (u16, Value) {
+    (response.status().as_u16(), to_json(response.into_inner()))
+}
+
+/// Turns a decoded value into JSON.
+pub fn to_json<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).expect("the decoded value serializes")
+}
+
+/// A client pointed at `server`, with [`TOKEN`], and `prefix` appended to its URL.
+pub fn client(server: &MockServer, prefix: &str) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(format!("{}{prefix}", server.uri()))
+        .build()
+        .expect("client")
+}
+
+/// Matches exactly the expected request: method, path (under `prefix`), the whole query, the
+/// bearer token, no `api-version` header, and (when expected) the JSON body.
+struct Exactly {
+    method: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+}
+
+impl wiremock::Match for Exactly {
+    fn matches(&self, request: &Request) -> bool {
+        let mut query: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        query.sort();
+        let authorized = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            == Some(&format!("Bearer {TOKEN}"));
+        let body_ok = match &self.body {
+            None => request.body.is_empty(),
+            Some(expected) => {
+                let json_type = request
+                    .headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/json"));
+                json_type
+                    && serde_json::from_slice::<Value>(&request.body)
+                        .is_ok_and(|actual| same_json(expected, &actual).is_ok())
+            }
+        };
+        request.method.as_str() == self.method
+            && request.url.path() == self.path
+            && query == self.query
+            && authorized
+            && !request.headers.contains_key("api-version")
+            && body_ok
+    }
+}
+
+/// A server whose catch-all answers 599 to any request no mock expects, and which fails the
+/// test when it is dropped if one arrived.
+pub async fn strict_server() -> MockServer {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    server
+}
+
+async fn mount_catch_all(server: &MockServer) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(599).set_body_string("no mock expects this request"))
+        .with_priority(u8::MAX)
+        .named("catch-all: a request that no mock expects")
+        .expect(0)
+        .mount(server)
+        .await;
+}
+
+fn describe(request: &Request) -> String {
+    format!(
+        "{} {} headers={:?} body={}",
+        request.method,
+        request.url,
+        request
+            .headers
+            .keys()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+        String::from_utf8_lossy(&request.body)
+    )
+}
+
+/// Checks one operation end to end: with base URLs with and without a path prefix, the exact
+/// request reaches the server and the spec's example response decodes to the same JSON; then
+/// every shared error status comes back as `Error::ErrorResponse` with its status and body.
+pub async fn check_operation(expect: Expect, call: Call) {
+    let (status, example) = success_example(expect.op);
+    let (spec_method, spec_path, _) = operation(expect.op);
+    assert_eq!(
+        spec_method, expect.method,
+        "{}: method in the spec",
+        expect.op
+    );
+    let body = expect.body.then(|| request_example(expect.op));
+    let mut query: Vec<(String, String)> = expect
+        .query
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    query.sort();
+
+    for prefix in ["", "/gateway/securities"] {
+        let server = strict_server().await;
+        let client = client(&server, prefix);
+        let matcher = || Exactly {
+            method: expect.method,
+            path: format!("{prefix}{}", expect.path),
+            query: query.clone(),
+            body: body.clone(),
+        };
+
+        Mock::given(matcher())
+            .respond_with(ResponseTemplate::new(status).set_body_json(&example))
+            .named(format!("{} {} {}", expect.op, expect.method, expect.path))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let answer = call(client.clone()).await;
+        let received = server.received_requests().await.unwrap_or_default();
+        let (answer_status, answer) = answer.unwrap_or_else(|e| {
+            panic!(
+                "{} (spec path {spec_path}, prefix {prefix:?}) failed: {e:?}\nreceived: {:#?}",
+                expect.op,
+                received.iter().map(describe).collect::<Vec<_>>()
+            )
+        });
+        assert_eq!(answer_status, status, "{}: success status", expect.op);
+        if let Err(difference) = same_json(&example, &answer) {
+            panic!("{}: the decoded example differs: {difference}", expect.op);
+        }
+        assert_eq!(received.len(), 1, "{}: exactly one request", expect.op);
+        server.verify().await;
+
+        for (status, name) in ERROR_STATUSES {
+            server.reset().await;
+            mount_catch_all(&server).await;
+            let error_body = error_example(name);
+            Mock::given(matcher())
+                .respond_with(ResponseTemplate::new(status).set_body_json(&error_body))
+                .expect(1)
+                .mount(&server)
+                .await;
+            match call(client.clone()).await {
+                Err(Error::ErrorResponse(response)) => {
+                    assert_eq!(response.status().as_u16(), status, "{}", expect.op);
+                    let decoded = to_json(response.into_inner());
+                    if let Err(difference) = same_json(&error_body, &decoded) {
+                        panic!(
+                            "{} {status}: the error body differs: {difference}",
+                            expect.op
+                        );
+                    }
+                }
+                other => panic!(
+                    "{} {status}: expected an error response, got {other:?}",
+                    expect.op
+                ),
+            }
+            server.verify().await;
+        }
+    }
+}
+
+/// Compares two JSON values the way a typed round trip may legitimately change them: a null
+/// and an absent key are the same, timestamps compare as instants, numbers as numbers.
+pub fn same_json(expected: &Value, actual: &Value) -> Result<(), String> {
+    compare(expected, actual, "$")
+}
+
+fn compare(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for key in e.keys().chain(a.keys()) {
+                let ev = e.get(key).unwrap_or(&Value::Null);
+                let av = a.get(key).unwrap_or(&Value::Null);
+                compare(ev, av, &format!("{at}.{key}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .try_for_each(|(i, (e, a))| compare(e, a, &format!("{at}[{i}]"))),
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Ok(()),
+        (Value::String(e), Value::String(a)) if e == a => Ok(()),
+        (Value::String(e), Value::String(a)) => {
+            match (
+                chrono::DateTime::parse_from_rfc3339(e),
+                chrono::DateTime::parse_from_rfc3339(a),
+            ) {
+                (Ok(e), Ok(a)) if e == a => Ok(()),
+                _ => Err(format!("{at}: expected {e:?}, got {a:?}")),
+            }
+        }
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("{at}: expected {e}, got {a}")),
+    }
+}

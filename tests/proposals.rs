@@ -1,0 +1,73 @@
+//! Proposals (Propostas): `/v1/proposals`.
+
+mod common;
+
+use common::{check_operation, json, request_body, Expect};
+use futures::FutureExt;
+
+#[tokio::test]
+async fn list_proposals() {
+    check_operation(
+        Expect {
+            op: "list_proposals",
+            method: "GET",
+            path: "/v1/proposals",
+            query: &[("page", "2")],
+            body: false,
+        },
+        |c| async move { c.list_proposals().page(2).send().await.map(json) }.boxed(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_proposals_without_page_sends_no_query() {
+    check_operation(
+        Expect {
+            op: "list_proposals",
+            method: "GET",
+            path: "/v1/proposals",
+            query: &[],
+            body: false,
+        },
+        |c| async move { c.list_proposals().send().await.map(json) }.boxed(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_proposal() {
+    check_operation(
+        Expect {
+            op: "get_proposal",
+            method: "GET",
+            path: "/v1/proposals/5120",
+            query: &[],
+            body: false,
+        },
+        |c| async move { c.get_proposal().id(5120).send().await.map(json) }.boxed(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_proposal() {
+    check_operation(
+        Expect {
+            op: "create_proposal",
+            method: "POST",
+            path: "/v1/proposals",
+            query: &[],
+            body: true,
+        },
+        |c| {
+            async move {
+                let body: securities_api::types::NewProposalRequest =
+                    request_body("create_proposal");
+                c.create_proposal().body(body).send().await.map(json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}

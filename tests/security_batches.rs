@@ -1,0 +1,85 @@
+//! CCBs in a batch (CCB em Lote): `/v1/batches/{batch_id}/security_batches`.
+
+mod common;
+
+use common::{check_operation, json, Expect};
+use futures::FutureExt;
+use securities_api::types;
+
+#[tokio::test]
+async fn list_security_batches() {
+    check_operation(
+        Expect {
+            op: "list_security_batches",
+            method: "GET",
+            path: "/v1/batches/402/security_batches",
+            query: &[("page", "1")],
+            body: false,
+        },
+        |c| {
+            async move {
+                c.list_security_batches()
+                    .batch_id(402)
+                    .page(1)
+                    .send()
+                    .await
+                    .map(json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_security_batch() {
+    check_operation(
+        Expect {
+            op: "get_security_batch",
+            method: "GET",
+            path: "/v1/batches/402/security_batches/1207",
+            query: &[],
+            body: false,
+        },
+        |c| {
+            async move {
+                c.get_security_batch()
+                    .batch_id(402)
+                    .id(1207)
+                    .send()
+                    .await
+                    .map(json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_security_batch() {
+    check_operation(
+        Expect {
+            op: "create_security_batch",
+            method: "POST",
+            path: "/v1/batches/402/security_batches",
+            query: &[],
+            body: true,
+        },
+        |c| {
+            async move {
+                let body = types::NewSecurityBatchRequest {
+                    security_batch: types::NewSecurityBatch { security_id: 931 },
+                };
+                c.create_security_batch()
+                    .batch_id(402)
+                    .body(body)
+                    .send()
+                    .await
+                    .map(json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}

@@ -1,0 +1,64 @@
+//! Signer links (Signatários do documento): `/v1/lists`.
+
+mod common;
+
+use common::{check_operation, json, Expect};
+use futures::FutureExt;
+use securities_api::types;
+
+#[tokio::test]
+async fn list_signer_links() {
+    check_operation(
+        Expect {
+            op: "list_signer_links",
+            method: "GET",
+            path: "/v1/lists",
+            query: &[("page", "1")],
+            body: false,
+        },
+        |c| async move { c.list_signer_links().page(1).send().await.map(json) }.boxed(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_signer_link() {
+    check_operation(
+        Expect {
+            op: "get_signer_link",
+            method: "GET",
+            path: "/v1/lists/877",
+            query: &[],
+            body: false,
+        },
+        |c| async move { c.get_signer_link().id(877).send().await.map(json) }.boxed(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn link_signer() {
+    check_operation(
+        Expect {
+            op: "link_signer",
+            method: "POST",
+            path: "/v1/lists",
+            query: &[],
+            body: true,
+        },
+        |c| {
+            async move {
+                let body = types::NewSignerLinkRequest {
+                    list: types::NewSignerLink {
+                        signer_id: 208,
+                        document_id: 7781,
+                        sign_as: Some(types::SignAs::Party),
+                    },
+                };
+                c.link_signer().body(body).send().await.map(json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
