@@ -21,6 +21,8 @@ pub struct Generated {
 /// One operation of the spec, as the hand-written layer sees it.
 struct Operation {
     id: String,
+    /// The Rust type of the success body (a schema of `components.schemas`).
+    success_type: String,
     method: String,
     path: String,
     success: u16,
@@ -48,7 +50,18 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
     let staging = server_url(&spec, "Staging").map_err(|e| format!("{name}: {e}"))?;
     let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?;
 
+    let open_enums = open_enums(&spec);
     let mut settings = progenitor::GenerationSettings::new();
+    for e in &open_enums {
+        settings.with_replacement(
+            &e.name,
+            format!("crate::types::{}", e.name),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+    // Error bodies may be anything (an HTML page from a gateway): a hand-written type that
+    // never fails to decode replaces the spec's permissive object.
+    settings.with_replacement("ApiError", "crate::ApiError", std::iter::empty());
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
@@ -83,13 +96,15 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
             }
         }
     };
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
+    add_to_types_module(&mut file, &open_enums).map_err(|e| format!("{name}: {e}"))?;
 
     let mut code = String::from(HEADER);
     code.push_str(&prettyplease::unparse(&file));
     code.push('\n');
     code.push_str(&extras(&production, &staging, &operations));
+    code.push_str(&call_methods(&operations));
     let lines = code.lines().count();
     Ok(Generated {
         code,
@@ -123,21 +138,29 @@ fn operations(spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, String> {
                 .operation_id
                 .clone()
                 .ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
-            let success = op
+            let (success, response) = op
                 .responses
                 .responses
-                .keys()
-                .find_map(|code| match code {
-                    openapiv3::StatusCode::Code(c) if (200..300).contains(c) => Some(*c),
+                .iter()
+                .find_map(|(code, response)| match code {
+                    openapiv3::StatusCode::Code(c) if (200..300).contains(c) => {
+                        Some((*c, response))
+                    }
                     _ => None,
                 })
                 .ok_or_else(|| format!("{id}: no 2xx response"))?;
+            let success_type = success_schema(spec, response).ok_or_else(|| {
+                format!(
+                    "{id}: the {success} response must be JSON with a $ref to components.schemas"
+                )
+            })?;
             let paginated = op.parameters.iter().any(|p| match p {
                 openapiv3::ReferenceOr::Item(p) => p.parameter_data_ref().name == "page",
                 openapiv3::ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
             });
             out.push(Operation {
                 id,
+                success_type,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 success,
@@ -175,5 +198,214 @@ fn extras(production: &str, staging: &str, operations: &[Operation]) -> String {
         );
     }
     let _ = writeln!(s, "];");
+    s
+}
+
+/// The name of the schema of a success response: `$ref`s to `components.responses` and to
+/// `components.schemas` are followed.
+fn success_schema(
+    spec: &openapiv3::OpenAPI,
+    response: &openapiv3::ReferenceOr<openapiv3::Response>,
+) -> Option<String> {
+    let response = match response {
+        openapiv3::ReferenceOr::Item(r) => r,
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/")?;
+            spec.components.as_ref()?.responses.get(name)?.as_item()?
+        }
+    };
+    match response.content.get("application/json")?.schema.as_ref()? {
+        openapiv3::ReferenceOr::Reference { reference } => {
+            Some(reference.strip_prefix("#/components/schemas/")?.to_string())
+        }
+        openapiv3::ReferenceOr::Item(_) => None,
+    }
+}
+
+/// A string enum of `components.schemas`, generated as an open enum.
+struct OpenEnum {
+    name: String,
+    description: String,
+    values: Vec<String>,
+}
+
+fn open_enums(spec: &openapiv3::OpenAPI) -> Vec<OpenEnum> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let schema = schema.as_item()?;
+            let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind
+            else {
+                return None;
+            };
+            if string.enumeration.is_empty() {
+                return None;
+            }
+            Some(OpenEnum {
+                name: name.clone(),
+                description: schema.schema_data.description.clone().unwrap_or_default(),
+                values: string.enumeration.iter().flatten().cloned().collect(),
+            })
+        })
+        .collect()
+}
+
+fn pascal_case(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// Puts the open enums, and the hand-written `ApiError`, into progenitor's `types` module,
+/// where callers look for every type of the spec.
+fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), String> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `types` module")?;
+    let mut code = String::from(
+        "/// The body of an error response; see [`crate::ApiError`].\npub use crate::ApiError;\n",
+    );
+    for e in enums {
+        code.push_str(&open_enum_code(e));
+    }
+    let extra: syn::File =
+        syn::parse_str(&code).map_err(|e| format!("generated open enums do not parse: {e}"))?;
+    module.1.extend(extra.items);
+    Ok(())
+}
+
+/// An enum that decodes values it does not know into `Unknown(String)` instead of failing,
+/// because the platform adds statuses and roles over time.
+fn open_enum_code(e: &OpenEnum) -> String {
+    let name = &e.name;
+    let mut variants = String::new();
+    let mut to_str = String::new();
+    let mut from_str = String::new();
+    let mut known = String::new();
+    for value in &e.values {
+        let variant = pascal_case(value);
+        let _ = writeln!(variants, "    /// `{value}`\n    {variant},");
+        let _ = writeln!(to_str, "            Self::{variant} => {value:?},");
+        let _ = writeln!(from_str, "            {value:?} => Self::{variant},");
+        let _ = write!(known, "Self::{variant}, ");
+    }
+    let doc: String = e
+        .description
+        .lines()
+        .map(|l| format!("/// {l}\n"))
+        .collect();
+    format!(
+        r#"
+{doc}///
+/// Values this version of the client does not know decode as [`{name}::Unknown`], so a new
+/// value on the server never breaks the decoding of a response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum {name} {{
+{variants}    /// A value this version of the client does not know, as the server sent it.
+    Unknown(::std::string::String),
+}}
+
+impl {name} {{
+    /// Every value the spec lists.
+    pub const KNOWN: &'static [{name}] = &[{known}];
+
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {{
+        match self {{
+{to_str}            Self::Unknown(other) => other,
+        }}
+    }}
+}}
+
+impl ::std::fmt::Display for {name} {{
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+
+impl ::std::convert::From<&str> for {name} {{
+    fn from(value: &str) -> Self {{
+        match value {{
+{from_str}            other => Self::Unknown(other.to_string()),
+        }}
+    }}
+}}
+
+impl ::std::str::FromStr for {name} {{
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {{
+        Ok(Self::from(value))
+    }}
+}}
+
+impl ::serde::Serialize for {name} {{
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {{
+        serializer.serialize_str(self.as_str())
+    }}
+}}
+
+impl<'de> ::serde::Deserialize<'de> for {name} {{
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {{
+        let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }}
+}}
+
+impl ::schemars::JsonSchema for {name} {{
+    fn schema_name() -> ::std::string::String {{
+        {name:?}.to_string()
+    }}
+    fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {{
+        // Open: any string is accepted, the known values are documented on the type.
+        ::schemars::schema::SchemaObject {{
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            ..Default::default()
+        }}
+        .into()
+    }}
+}}
+"#
+    )
+}
+
+/// A `call()` method on every operation's request builder: `send()` and then the crate's
+/// [`Error`](crate::Error), which names the operation and the status, and the body alone.
+fn call_methods(operations: &[Operation]) -> String {
+    let mut s = String::new();
+    for op in operations {
+        let builder = pascal_case(&op.id);
+        let _ = write!(
+            s,
+            r#"
+impl builder::{builder}<'_> {{
+    /// Sends the request and returns the decoded body of the `{success}` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`{id}`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::{ty}, crate::Error> {{
+        crate::error::finish({id:?}, self.send().await).await
+    }}
+}}
+"#,
+            success = op.success,
+            id = op.id,
+            ty = op.success_type,
+        );
+    }
     s
 }

@@ -1,10 +1,15 @@
 //! Building a [`Client`]: token, environment or base URL, timeouts, user agent.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use tracing::Instrument;
 
-use crate::{auth::Token, Client, ConfigError, Environment};
+use crate::{
+    auth::Token,
+    error::{read_bounded, TRUNCATED_HEADER},
+    Client, ConfigError, Environment, RetryPolicy,
+};
 
 /// How long to wait for a TCP and TLS connection before giving up.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -19,6 +24,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("securities-api-rust/", env!("CARGO
 #[derive(Debug, Clone)]
 pub struct Inner {
     environment: Option<Environment>,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -53,6 +59,11 @@ impl Client {
     pub fn environment(&self) -> Option<Environment> {
         self.inner.environment
     }
+
+    /// The retry policy of the client.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
 }
 
 /// Configuration of a [`Client`]; see [`Client::builder`].
@@ -64,6 +75,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -75,6 +87,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -119,6 +132,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How to retry transient failures; [`RetryPolicy::default`] unless set, and
+    /// [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Makes the client, or says what is wrong with the configuration.
     pub fn build(self) -> Result<Client, ConfigError> {
         let token = self.token.ok_or(ConfigError::MissingToken)?;
@@ -154,7 +174,10 @@ impl ClientBuilder {
         Ok(Client::new_with_client(
             &base_url,
             http,
-            Inner { environment },
+            Inner {
+                environment,
+                retry: self.retry,
+            },
         ))
     }
 
@@ -195,16 +218,122 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
 }
 
 impl ClientHooks<Inner> for Client {
+    /// Sends the request, retrying per the policy, inside one `securities_api.request` span
+    /// (operation, method, attempts, status, latency; never the token or a body).
     async fn exec(
         &self,
         mut request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor sends the spec's `info.version` as `api-version` on every request; the
         // Securities API versions by path (`/v1`), so the header would only be noise.
         request.headers_mut().remove("api-version");
-        self.client().execute(request).await
+        let span = tracing::info_span!(
+            "securities_api.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async move {
+            let policy = &self.inner.retry;
+            let started = Instant::now();
+            let mut retries = 0;
+            let result = loop {
+                let method = request.method().clone();
+                // Only requests whose body is in memory can be sent twice; all of this API's are.
+                let again = policy.is_enabled().then(|| request.try_clone()).flatten();
+                let result = self.client().execute(request).await;
+                let (delay, status) = match (&again, &result) {
+                    (None, _) => (None, None),
+                    (Some(_), Ok(response)) => (
+                        policy.after_status(
+                            &method,
+                            response.status(),
+                            response.headers(),
+                            retries,
+                            started.elapsed(),
+                        ),
+                        Some(response.status().as_u16()),
+                    ),
+                    (Some(_), Err(error)) => (
+                        policy.after_error(&method, error, retries, started.elapsed()),
+                        None,
+                    ),
+                };
+                match (delay, again) {
+                    (Some(delay), Some(next)) => {
+                        retries += 1;
+                        tracing::warn!(
+                            operation = info.operation_id,
+                            attempt = retries + 1,
+                            status,
+                            error = result.as_ref().err().map(|e| e.to_string()),
+                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                            "securities_api: retrying"
+                        );
+                        tokio::time::sleep(delay).await;
+                        request = next;
+                    }
+                    _ => break result,
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", retries + 1);
+            span.record(
+                "latency_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            if let Ok(response) = &result {
+                span.record("status", response.status().as_u16());
+            }
+            match result {
+                Ok(response)
+                    if response.status().is_client_error()
+                        || response.status().is_server_error() =>
+                {
+                    Ok(decodable_error(response).await)
+                }
+                other => other,
+            }
+        }
+        .instrument(span)
+        .await
     }
+}
+
+/// Makes an error response decodable by progenitor whatever its body: the body is read (at
+/// most [`MAX_ERROR_BODY`](crate::error::MAX_ERROR_BODY) bytes) and, when it is not JSON (an
+/// HTML page from a gateway, plain text, nothing, a cut-off document), replaced by the same
+/// text as a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`. Without
+/// this, progenitor reports such an answer as a payload error and its status is lost.
+async fn decodable_error(response: reqwest::Response) -> reqwest::Response {
+    let status = response.status();
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let (mut body, truncated) = read_bounded(response).await;
+    if truncated || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        body = serde_json::Value::String(text).to_string().into_bytes();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+    }
+    if truncated {
+        headers.insert(
+            TRUNCATED_HEADER,
+            reqwest::header::HeaderValue::from_static("true"),
+        );
+    }
+    headers.remove(reqwest::header::CONTENT_LENGTH);
+    headers.remove(reqwest::header::TRANSFER_ENCODING);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    reqwest::Response::from(rebuilt)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod api_error;
 mod auth;
 mod client;
 mod environment;
 mod error;
+mod retry;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
@@ -12,14 +14,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
 
+pub use api_error::ApiError;
 pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use environment::Environment;
-pub use error::ConfigError;
+pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY};
 pub use generated::{builder, types, Client, OPERATIONS};
-/// The error of an API call: `ErrorResponse` carries the status and the decoded
-/// [`types::ApiError`] of the shared error responses (401, 403, 404, 422, 429, 500, 502, 503).
-pub use progenitor_client::Error;
+/// progenitor's error, returned by `send()`; [`Error`] (returned by `call()`) is the one to use.
+pub use progenitor_client::Error as SendError;
 pub use progenitor_client::ResponseValue;
+pub use retry::RetryPolicy;
 
 /// What the spec says of one operation; [`OPERATIONS`] lists them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 
 #[tokio::test]
@@ -15,7 +15,7 @@ async fn list_arrangements() {
             query: &[("page", "3")],
             body: false,
         },
-        |c| async move { c.list_arrangements().page(3).send().await.map(json) }.boxed(),
+        |c| async move { c.list_arrangements().page(3).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -30,7 +30,7 @@ async fn get_arrangement() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_arrangement().id(14).send().await.map(json) }.boxed(),
+        |c| async move { c.get_arrangement().id(14).call().await.map(to_json) }.boxed(),
     )
     .await;
 }

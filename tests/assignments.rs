@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, request_body, Expect};
+use common::{check_operation, request_body, to_json, Expect};
 use futures::FutureExt;
 
 #[tokio::test]
@@ -15,7 +15,7 @@ async fn list_assignments() {
             query: &[],
             body: false,
         },
-        |c| async move { c.list_assignments().send().await.map(json) }.boxed(),
+        |c| async move { c.list_assignments().call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -30,7 +30,7 @@ async fn get_assignment() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_assignment().id(61).send().await.map(json) }.boxed(),
+        |c| async move { c.get_assignment().id(61).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -49,7 +49,7 @@ async fn create_assignment() {
             async move {
                 let body: securities_api::types::NewAssignmentRequest =
                     request_body("create_assignment");
-                c.create_assignment().body(body).send().await.map(json)
+                c.create_assignment().body(body).call().await.map(to_json)
             }
             .boxed()
         },

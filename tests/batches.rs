@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 use securities_api::types;
 
@@ -16,7 +16,7 @@ async fn list_batches() {
             query: &[("page", "1")],
             body: false,
         },
-        |c| async move { c.list_batches().page(1).send().await.map(json) }.boxed(),
+        |c| async move { c.list_batches().page(1).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -31,7 +31,7 @@ async fn get_batch() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_batch().id(402).send().await.map(json) }.boxed(),
+        |c| async move { c.get_batch().id(402).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -54,7 +54,7 @@ async fn create_batch() {
                         quantity: 2,
                     },
                 };
-                c.create_batch().body(body).send().await.map(json)
+                c.create_batch().body(body).call().await.map(to_json)
             }
             .boxed()
         },

@@ -182,7 +182,7 @@ async fn timeout_is_applied() {
         .await
         .expect_err("times out");
     match error {
-        securities_api::Error::CommunicationError(e) => assert!(e.is_timeout(), "{e:?}"),
+        securities_api::SendError::CommunicationError(e) => assert!(e.is_timeout(), "{e:?}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
 }

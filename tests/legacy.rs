@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{check_operation, json, request_body, Expect};
+use common::{check_operation, request_body, to_json, Expect};
 use futures::FutureExt;
 use securities_api::types;
 
@@ -21,7 +21,11 @@ async fn legacy_create_proposal() {
         |c| {
             async move {
                 let body: types::LegacyProposalRequest = request_body("legacy_create_proposal");
-                c.legacy_create_proposal().body(body).send().await.map(json)
+                c.legacy_create_proposal()
+                    .body(body)
+                    .call()
+                    .await
+                    .map(to_json)
             }
             .boxed()
         },
@@ -39,7 +43,7 @@ async fn legacy_get_security() {
             query: &[],
             body: false,
         },
-        |c| async move { c.legacy_get_security().id(931).send().await.map(json) }.boxed(),
+        |c| async move { c.legacy_get_security().id(931).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -54,7 +58,7 @@ async fn legacy_get_assignment() {
             query: &[],
             body: false,
         },
-        |c| async move { c.legacy_get_assignment().id(58).send().await.map(json) }.boxed(),
+        |c| async move { c.legacy_get_assignment().id(58).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -69,7 +73,16 @@ async fn legacy_cancel_assignment() {
             query: &[],
             body: false,
         },
-        |c| async move { c.legacy_cancel_assignment().id(58).send().await.map(json) }.boxed(),
+        |c| {
+            async move {
+                c.legacy_cancel_assignment()
+                    .id(58)
+                    .call()
+                    .await
+                    .map(to_json)
+            }
+            .boxed()
+        },
     )
     .await;
 }
@@ -87,7 +100,11 @@ async fn legacy_create_signer() {
         |c| {
             async move {
                 let body: types::LegacyNewSignerRequest = request_body("legacy_create_signer");
-                c.legacy_create_signer().body(body).send().await.map(json)
+                c.legacy_create_signer()
+                    .body(body)
+                    .call()
+                    .await
+                    .map(to_json)
             }
             .boxed()
         },
@@ -118,9 +135,9 @@ async fn legacy_link_signer() {
                 c.legacy_link_signer()
                     .signer_id(312)
                     .body(body)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -143,9 +160,9 @@ async fn legacy_create_assignment() {
                 let body: types::LegacyNewAssignment = request_body("legacy_create_assignment");
                 c.legacy_create_assignment()
                     .body(body)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -178,9 +195,9 @@ async fn legacy_execute_assignment() {
                 };
                 c.legacy_execute_assignment()
                     .body(body)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },

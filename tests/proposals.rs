@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, request_body, Expect};
+use common::{check_operation, request_body, to_json, Expect};
 use futures::FutureExt;
 
 #[tokio::test]
@@ -15,7 +15,7 @@ async fn list_proposals() {
             query: &[("page", "2")],
             body: false,
         },
-        |c| async move { c.list_proposals().page(2).send().await.map(json) }.boxed(),
+        |c| async move { c.list_proposals().page(2).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -30,7 +30,7 @@ async fn list_proposals_without_page_sends_no_query() {
             query: &[],
             body: false,
         },
-        |c| async move { c.list_proposals().send().await.map(json) }.boxed(),
+        |c| async move { c.list_proposals().call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -45,7 +45,7 @@ async fn get_proposal() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_proposal().id(5120).send().await.map(json) }.boxed(),
+        |c| async move { c.get_proposal().id(5120).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -64,7 +64,7 @@ async fn create_proposal() {
             async move {
                 let body: securities_api::types::NewProposalRequest =
                     request_body("create_proposal");
-                c.create_proposal().body(body).send().await.map(json)
+                c.create_proposal().body(body).call().await.map(to_json)
             }
             .boxed()
         },

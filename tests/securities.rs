@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 
 #[tokio::test]
@@ -20,9 +20,9 @@ async fn list_securities() {
                 c.list_securities()
                     .number("CCB-2022-0042")
                     .page(1)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -40,7 +40,7 @@ async fn get_security() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_security().id(931).send().await.map(json) }.boxed(),
+        |c| async move { c.get_security().id(931).call().await.map(to_json) }.boxed(),
     )
     .await;
 }

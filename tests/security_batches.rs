@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 use securities_api::types;
 
@@ -21,9 +21,9 @@ async fn list_security_batches() {
                 c.list_security_batches()
                     .batch_id(402)
                     .page(1)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -46,9 +46,9 @@ async fn get_security_batch() {
                 c.get_security_batch()
                     .batch_id(402)
                     .id(1207)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -74,9 +74,9 @@ async fn create_security_batch() {
                 c.create_security_batch()
                     .batch_id(402)
                     .body(body)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 use securities_api::types;
 
@@ -16,7 +16,7 @@ async fn list_signer_links() {
             query: &[("page", "1")],
             body: false,
         },
-        |c| async move { c.list_signer_links().page(1).send().await.map(json) }.boxed(),
+        |c| async move { c.list_signer_links().page(1).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -31,7 +31,7 @@ async fn get_signer_link() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_signer_link().id(877).send().await.map(json) }.boxed(),
+        |c| async move { c.get_signer_link().id(877).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -55,7 +55,7 @@ async fn link_signer() {
                         sign_as: Some(types::SignAs::Party),
                     },
                 };
-                c.link_signer().body(body).send().await.map(json)
+                c.link_signer().body(body).call().await.map(to_json)
             }
             .boxed()
         },

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_operation, json, Expect};
+use common::{check_operation, to_json, Expect};
 use futures::FutureExt;
 use securities_api::types;
 
@@ -33,7 +33,7 @@ async fn list_signers() {
             query: &[("page", "2")],
             body: false,
         },
-        |c| async move { c.list_signers().page(2).send().await.map(json) }.boxed(),
+        |c| async move { c.list_signers().page(2).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -48,7 +48,7 @@ async fn get_signer() {
             query: &[],
             body: false,
         },
-        |c| async move { c.get_signer().id(208).send().await.map(json) }.boxed(),
+        |c| async move { c.get_signer().id(208).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -63,7 +63,16 @@ async fn create_signer() {
             query: &[],
             body: true,
         },
-        |c| async move { c.create_signer().body(new_signer()).send().await.map(json) }.boxed(),
+        |c| {
+            async move {
+                c.create_signer()
+                    .body(new_signer())
+                    .call()
+                    .await
+                    .map(to_json)
+            }
+            .boxed()
+        },
     )
     .await;
 }
@@ -83,9 +92,9 @@ async fn list_document_signers() {
                 c.list_document_signers()
                     .document_id(7781)
                     .page(1)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -108,9 +117,9 @@ async fn get_document_signer() {
                 c.get_document_signer()
                     .document_id(7781)
                     .id(208)
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },
@@ -133,9 +142,9 @@ async fn create_document_signer() {
                 c.create_document_signer()
                     .document_id(7781)
                     .body(new_signer())
-                    .send()
+                    .call()
                     .await
-                    .map(json)
+                    .map(to_json)
             }
             .boxed()
         },

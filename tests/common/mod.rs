@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use futures::future::BoxFuture;
-use securities_api::{types::ApiError, Client, Error, ResponseValue};
+use securities_api::{Client, Error, ErrorKind};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -110,23 +110,21 @@ pub struct Expect {
     pub body: bool,
 }
 
-/// A call of one operation through the client, its answer turned into status and JSON.
-pub type Call = fn(Client) -> BoxFuture<'static, Result<(u16, Value), Error<ApiError>>>;
-
-/// Turns a decoded response into its status and JSON, for comparison with the spec.
-pub fn json<T: serde::Serialize>(response: ResponseValue<T>) -> (u16, Value) {
-    (response.status().as_u16(), to_json(response.into_inner()))
-}
+/// A call of one operation through the client (`call()`), its answer turned into JSON. The
+/// call succeeds only on the operation's documented success status.
+pub type Call = fn(Client) -> BoxFuture<'static, Result<Value, Error>>;
 
 /// Turns a decoded value into JSON.
 pub fn to_json<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).expect("the decoded value serializes")
 }
 
-/// A client pointed at `server`, with [`TOKEN`], and `prefix` appended to its URL.
+/// A client pointed at `server`, with [`TOKEN`], and `prefix` appended to its URL. Retries
+/// are off: these tests count requests exactly (retries have tests of their own).
 pub fn client(server: &MockServer, prefix: &str) -> Client {
     Client::builder()
         .token(TOKEN)
+        .retry_policy(securities_api::RetryPolicy::disabled())
         .base_url(format!("{}{prefix}", server.uri()))
         .build()
         .expect("client")
@@ -210,7 +208,7 @@ fn describe(request: &Request) -> String {
 
 /// Checks one operation end to end: with base URLs with and without a path prefix, the exact
 /// request reaches the server and the spec's example response decodes to the same JSON; then
-/// every shared error status comes back as `Error::ErrorResponse` with its status and body.
+/// every shared error status comes back as an `Error` naming the operation, status and body.
 pub async fn check_operation(expect: Expect, call: Call) {
     let (status, example) = success_example(expect.op);
     let (spec_method, spec_path, _) = operation(expect.op);
@@ -245,14 +243,13 @@ pub async fn check_operation(expect: Expect, call: Call) {
             .await;
         let answer = call(client.clone()).await;
         let received = server.received_requests().await.unwrap_or_default();
-        let (answer_status, answer) = answer.unwrap_or_else(|e| {
+        let answer = answer.unwrap_or_else(|e| {
             panic!(
                 "{} (spec path {spec_path}, prefix {prefix:?}) failed: {e:?}\nreceived: {:#?}",
                 expect.op,
                 received.iter().map(describe).collect::<Vec<_>>()
             )
         });
-        assert_eq!(answer_status, status, "{}: success status", expect.op);
         if let Err(difference) = same_json(&example, &answer) {
             panic!("{}: the decoded example differs: {difference}", expect.op);
         }
@@ -269,20 +266,20 @@ pub async fn check_operation(expect: Expect, call: Call) {
                 .mount(&server)
                 .await;
             match call(client.clone()).await {
-                Err(Error::ErrorResponse(response)) => {
-                    assert_eq!(response.status().as_u16(), status, "{}", expect.op);
-                    let decoded = to_json(response.into_inner());
+                Err(error) => {
+                    assert_eq!(error.operation(), expect.op);
+                    assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+                    assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error}");
+                    let decoded = to_json(error.body().expect("a body"));
                     if let Err(difference) = same_json(&error_body, &decoded) {
                         panic!(
                             "{} {status}: the error body differs: {difference}",
                             expect.op
                         );
                     }
+                    assert!(error.to_string().starts_with(expect.op), "{error}");
                 }
-                other => panic!(
-                    "{} {status}: expected an error response, got {other:?}",
-                    expect.op
-                ),
+                Ok(value) => panic!("{} {status}: expected an error, got {value}", expect.op),
             }
             server.verify().await;
         }

@@ -1,0 +1,274 @@
+//! When and how long to wait before sending a request again.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::{header::HeaderMap, Method, StatusCode};
+
+/// How the client retries requests that failed for a transient reason.
+///
+/// Retried, with full-jitter exponential backoff:
+/// - 429 (rate limited) on any method, waiting what `Retry-After` says (seconds or an HTTP
+///   date) — a 429 means the server did not act on the request;
+/// - 502, 503, 504 and broken connections on GET only, because a write may have been carried
+///   out before the failure and must not be repeated (no duplicated credit note);
+/// - a refused connection on any method: the request never reached the server.
+///
+/// Never retried: timeouts (the timeout already bounds how long a call may take), and a
+/// `Retry-After` longer than [`max_delay`](Self::max_delay) or than what is left of the
+/// [`budget`](Self::budget): the error is returned at once, with
+/// [`Error::retry_after`](crate::Error::retry_after) telling the caller how long to wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three retries, backoff from 250 ms, no single wait over 20 s, no retry started after
+    /// 60 s. The seed's limits are per minute, so a 429's `Retry-After` is usually under 60 s;
+    /// three retries ride through a rolling restart during maintenance (502/503) without
+    /// holding a caller for more than about a minute.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(20),
+            budget: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn disabled() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// How many times a request may be sent again after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The backoff of the first retry; each further retry doubles it (before jitter).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The longest single wait, including one asked for by `Retry-After`.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// No retry starts once this much time has passed since the first attempt (counting
+    /// the wait before it).
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.max_retries > 0
+    }
+
+    /// The wait before retrying after an answer with `status`, or `None` to give up.
+    pub(crate) fn after_status(
+        &self,
+        method: &Method,
+        status: StatusCode,
+        headers: &HeaderMap,
+        retries: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        let safe = is_safe(method);
+        let retryable = match status.as_u16() {
+            429 => true,
+            502..=504 => safe,
+            _ => false,
+        };
+        if !retryable {
+            return None;
+        }
+        let delay = match retry_after(headers, SystemTime::now()) {
+            Some(asked) if asked > self.max_delay => return None,
+            Some(asked) => asked,
+            None => self.backoff(retries),
+        };
+        self.within_limits(delay, retries, elapsed)
+    }
+
+    /// The wait before retrying after a transport error, or `None` to give up.
+    pub(crate) fn after_error(
+        &self,
+        method: &Method,
+        error: &reqwest::Error,
+        retries: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if error.is_timeout() {
+            return None;
+        }
+        if error.is_connect() || is_safe(method) {
+            return self.within_limits(self.backoff(retries), retries, elapsed);
+        }
+        None
+    }
+
+    fn within_limits(&self, delay: Duration, retries: u32, elapsed: Duration) -> Option<Duration> {
+        (retries < self.max_retries && elapsed + delay <= self.budget).then_some(delay)
+    }
+
+    /// Full jitter: uniform in [0, min(max_delay, base × 2^retries)], so that clients that
+    /// failed together do not come back together.
+    fn backoff(&self, retries: u32) -> Duration {
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32.checked_shl(retries).unwrap_or(u32::MAX))
+            .min(self.max_delay);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// `Retry-After` as a wait from `now`: whole seconds, or an HTTP date (a past date is no wait).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            retry_after.parse().expect("header"),
+        );
+        h
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(
+            retry_after(&headers("7"), now),
+            Some(Duration::from_secs(7))
+        );
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            retry_after(&headers(&later), now),
+            Some(Duration::from_secs(30))
+        );
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(retry_after(&headers(&past), now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn writes_are_retried_only_when_the_server_did_not_act() {
+        let policy = RetryPolicy::default();
+        let none = HeaderMap::new();
+        let post = Method::POST;
+        assert!(policy
+            .after_status(
+                &post,
+                StatusCode::TOO_MANY_REQUESTS,
+                &none,
+                0,
+                Duration::ZERO
+            )
+            .is_some());
+        for status in [500, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).expect("status");
+            assert_eq!(
+                policy.after_status(&post, status, &none, 0, Duration::ZERO),
+                None
+            );
+        }
+        for status in [502, 503, 504] {
+            let status = StatusCode::from_u16(status).expect("status");
+            assert!(policy
+                .after_status(&Method::GET, status, &none, 0, Duration::ZERO)
+                .is_some());
+        }
+        for status in [400, 401, 403, 404, 422, 500] {
+            let status = StatusCode::from_u16(status).expect("status");
+            assert_eq!(
+                policy.after_status(&Method::GET, status, &none, 0, Duration::ZERO),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn limits_are_kept() {
+        let policy = RetryPolicy::default()
+            .max_retries(2)
+            .max_delay(Duration::from_secs(5));
+        let none = HeaderMap::new();
+        let get = Method::GET;
+        let busy = StatusCode::SERVICE_UNAVAILABLE;
+        assert!(policy
+            .after_status(&get, busy, &none, 1, Duration::ZERO)
+            .is_some());
+        assert_eq!(
+            policy.after_status(&get, busy, &none, 2, Duration::ZERO),
+            None
+        );
+        // A wait longer than max_delay is not worth holding the caller for.
+        let limited = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(
+            policy.after_status(&get, limited, &headers("6"), 0, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            policy.after_status(&get, limited, &headers("5"), 0, Duration::ZERO),
+            Some(Duration::from_secs(5))
+        );
+        // Nor one that would end past the budget.
+        assert_eq!(
+            policy.after_status(&get, limited, &headers("5"), 0, Duration::from_secs(56)),
+            None
+        );
+        assert_eq!(
+            RetryPolicy::disabled().after_status(&get, busy, &none, 0, Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_is_jittered_below_an_exponential_ceiling() {
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(1));
+        for retries in 0..40 {
+            let ceiling =
+                Duration::from_millis(100 * (1u64 << retries.min(20))).min(Duration::from_secs(1));
+            for _ in 0..50 {
+                assert!(policy.backoff(retries) <= ceiling);
+            }
+        }
+    }
+}
