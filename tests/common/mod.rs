@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod ops;
+pub mod raw;
+
 use std::sync::OnceLock;
 
 use futures::future::BoxFuture;

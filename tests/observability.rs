@@ -1,0 +1,155 @@
+//! What the client tells `tracing`: one span per call, one event per retry, never the token
+//! or a body. One test in its own binary, because it installs the process-wide subscriber
+//! (thread-local ones miss events when tests run in parallel).
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime},
+};
+
+use common::raw::{RawServer, Reply};
+use securities_api::{types, Client, ErrorKind, RetryPolicy};
+use serde_json::json;
+
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    /// Everything logged since the last call.
+    fn take(&self) -> String {
+        let mut buffer = self.0.lock().expect("logs");
+        let text = String::from_utf8_lossy(&buffer).into_owned();
+        buffer.clear();
+        text
+    }
+}
+
+fn delay_ms(text: &str) -> u64 {
+    text.split("delay_ms=")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or_else(|| panic!("no retry event: {text}"))
+}
+
+const TOKEN: &str = "observability-token";
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(url)
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn spans_and_retry_events() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .init();
+    let batch = json!({"batch": {"id": 402, "number": "L-2022-118"}});
+
+    // 429 with Retry-After in seconds: the retry waits exactly that.
+    let reply = batch.clone();
+    let server = RawServer::start(move |n, _| match n {
+        0 => Reply::json(429, &json!({})).with_header("retry-after", "1"),
+        _ => Reply::json(200, &reply),
+    })
+    .await;
+    client(&server.url)
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect("second try");
+    let text = logs.take();
+    assert_eq!(delay_ms(&text), 1000, "{text}");
+    assert!(
+        text.contains("operation=\"get_batch\"") && text.contains("attempt=2"),
+        "{text}"
+    );
+    assert!(text.contains("status=429"), "{text}");
+    assert!(
+        text.contains("securities_api.request{operation=\"get_batch\" method=GET}"),
+        "{text}"
+    );
+
+    // 429 with an HTTP date two seconds ahead: a wait between one and two seconds.
+    let reply = batch.clone();
+    let server = RawServer::start(move |n, _| match n {
+        0 => {
+            let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+            Reply::json(429, &json!({})).with_header("retry-after", when)
+        }
+        _ => Reply::json(200, &reply),
+    })
+    .await;
+    client(&server.url)
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect("second try");
+    let delay = delay_ms(&logs.take());
+    assert!((900..=2000).contains(&delay), "{delay}");
+
+    // A refused connection is retried (the request never reached a server), then reported.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let body = types::NewBatchRequest {
+        batch: types::NewBatch {
+            number: "L-2022-118".into(),
+            quantity: 2,
+        },
+    };
+    let error = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(5))
+                .max_retries(2),
+        )
+        .build()
+        .expect("client")
+        .create_batch()
+        .body(body)
+        .call()
+        .await
+        .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error:?}");
+    let text = logs.take();
+    assert_eq!(text.matches("retrying").count(), 2, "{text}");
+    assert!(
+        text.contains("securities_api.request{operation=\"create_batch\" method=POST}"),
+        "{text}"
+    );
+
+    // Nothing logged so far carries the token or a body.
+    let everything = format!("{text}{}", logs.take());
+    assert!(
+        !everything.contains(TOKEN) && !everything.contains("L-2022-118"),
+        "{everything}"
+    );
+}
