@@ -1,0 +1,370 @@
+//! Benchmarks of the generated client against hand-written reqwest, on a local hyper server.
+//!
+//! `cargo bench --bench client` prints a Markdown report (the numbers in BENCHMARKS.md);
+//! `BENCH_QUICK=1` runs a few iterations only, as CI's smoke run does. No thresholds here:
+//! the numbers are read, not asserted.
+
+use std::{
+    convert::Infallible,
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::Full;
+use hyper::{body::Incoming, server::conn::http1, service::service_fn, Request, Response};
+use hyper_util::rt::TokioIo;
+use progenitor_client::ClientInfo;
+use securities_api::{types, Client, RetryPolicy};
+use serde_json::{json, Value};
+
+/// The server's fixed answers and its count of accepted connections.
+struct Server {
+    addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
+    page_len: usize,
+}
+
+fn proposal(id: i64) -> Value {
+    json!({
+        "id": id,
+        "number": format!("CCB-2022-{id:05}"),
+        "issuer_full_name": "Renata Albuquerque Prado",
+        "issuer_document": "318.442.907-15",
+        "installments": 36,
+        "created_at": "2022-11-03T10:15:42.118-03:00",
+        "updated_at": "2022-11-04T08:02:10.540-03:00",
+        "document_data": {
+            "number": id,
+            "issuer_full_name": "Renata Albuquerque Prado",
+            "issuer_full_address": "Rua das Laranjeiras 1200, apto 31 - 22240-003, Rio de Janeiro - RJ",
+            "issuer_cpf": "318.442.907-15",
+            "issuer_email": "renata.prado@example.com",
+            "financed_amount": 48250.75,
+            "disbursed_amount": 45120.10,
+            "installments_amount": 1620.4,
+            "first_installment_due_date": "10/12/2022",
+            "last_installment_due_date": "10/11/2025",
+            "commercial_monthly_interest_rate": 1.89,
+            "cet_yearly_rate": 27.44,
+            "bank_name": "001 - Banco do Brasil"
+        },
+        "document": {
+            "id": 7781 + id,
+            "key": "0c8e6a52-3b7d-4e19-a2f4-91d5b6c3e820",
+            "status": "created",
+            "created_at": "2022-11-03T10:15:42.300-03:00",
+            "updated_at": "2022-11-04T08:02:10.540-03:00",
+            "file": null
+        }
+    })
+}
+
+fn page(items: i64) -> Bytes {
+    let proposals: Vec<Value> = (1..=items).map(proposal).collect();
+    let body = json!({
+        "proposals": proposals,
+        "page_infos": {"total_pages": 1, "current_page": 1, "next_page": null, "prev_page": null,
+                       "first_page?": true, "last_page?": true}
+    });
+    Bytes::from(body.to_string())
+}
+
+/// Starts the server on its own single-threaded runtime, so that it does not share the
+/// client's.
+fn start_server() -> Server {
+    let single = Bytes::from(json!({"proposal": proposal(5120)}).to_string());
+    let big = page(1000);
+    let page_len = big.len();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                count.fetch_add(1, Ordering::Relaxed);
+                let _ = stream.set_nodelay(true);
+                let (single, big) = (single.clone(), big.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |request: Request<Incoming>| {
+                        let body = if request.uri().path() == "/v1/proposals" {
+                            big.clone()
+                        } else {
+                            single.clone()
+                        };
+                        async move {
+                            Ok::<_, Infallible>(
+                                Response::builder()
+                                    .header("content-type", "application/json; charset=utf-8")
+                                    .body(Full::new(body))
+                                    .expect("response"),
+                            )
+                        }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    let addr = rx.recv().expect("server address");
+    Server {
+        addr,
+        accepted,
+        page_len,
+    }
+}
+
+fn client(server: &Server) -> Client {
+    Client::builder()
+        .token("bench-token")
+        .base_url(format!("http://{}", server.addr))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client")
+}
+
+/// The same request written by hand, on the client's own reqwest client.
+async fn by_hand(http: &reqwest::Client, url: &str) -> types::ProposalEnvelope {
+    let bytes = http
+        .get(url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .expect("response")
+        .bytes()
+        .await
+        .expect("body");
+    serde_json::from_slice(&bytes).expect("decodes")
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets with `--bench`-less args; stay quick there.
+    let quick =
+        std::env::var_os("BENCH_QUICK").is_some() || !std::env::args().any(|a| a == "--bench");
+    let server = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let url = format!("http://{}/v1/proposals/5120", server.addr);
+
+    println!(
+        "## Results ({})\n",
+        if quick { "quick smoke run" } else { "full run" }
+    );
+
+    // 1. Per-request overhead: sequential requests, client and hand-written interleaved in
+    // rounds so that drift (CPU frequency, other load) hits both alike.
+    let rounds = if quick { 4 } else { 50 };
+    let per_round = 100;
+    let (mut generated, mut manual) = (Vec::new(), Vec::new());
+    runtime.block_on(async {
+        let client = client(&server);
+        let http = client.client().clone();
+        for _ in 0..200 {
+            client
+                .get_proposal()
+                .id(5120)
+                .call()
+                .await
+                .expect("warm up");
+            by_hand(&http, &url).await;
+        }
+        for _ in 0..rounds {
+            for _ in 0..per_round {
+                let start = Instant::now();
+                let answer = client.get_proposal().id(5120).call().await.expect("answer");
+                generated.push(start.elapsed());
+                std::hint::black_box(answer);
+            }
+            for _ in 0..per_round {
+                let start = Instant::now();
+                std::hint::black_box(by_hand(&http, &url).await);
+                manual.push(start.elapsed());
+            }
+        }
+    });
+    let (g, m) = (median(&mut generated), median(&mut manual));
+    println!(
+        "### 1. Per-request overhead (`get_proposal`, {} requests each, sequential)\n",
+        generated.len()
+    );
+    println!("| | median | p99 |\n|---|---|---|");
+    println!(
+        "| client `call()` | {:.1} µs | {:.1} µs |",
+        g.as_secs_f64() * 1e6,
+        percentile(&mut generated, 0.99).as_secs_f64() * 1e6
+    );
+    println!(
+        "| hand-written reqwest | {:.1} µs | {:.1} µs |",
+        m.as_secs_f64() * 1e6,
+        percentile(&mut manual, 0.99).as_secs_f64() * 1e6
+    );
+    println!(
+        "\nratio client / hand-written: **{:.3}** (target ≤ 1.05)\n",
+        g.as_secs_f64() / m.as_secs_f64()
+    );
+
+    // 2. Concurrency: n requests, 64 in flight, each side on a fresh connection pool.
+    let total = if quick { 1_000 } else { 10_000 };
+    let in_flight = 64;
+    println!("### 2. Concurrency ({total} requests, {in_flight} in flight)\n");
+    println!("| | requests/s | connections accepted |\n|---|---|---|");
+    let mut rates = Vec::new();
+    for side in ["client `call()`", "hand-written reqwest"] {
+        let before = server.accepted.load(Ordering::Relaxed);
+        let elapsed = runtime.block_on(async {
+            let client = client(&server);
+            let http = client.client().clone();
+            let start = Instant::now();
+            let done = futures::stream::iter(0..total)
+                .map(|_| {
+                    let (client, http, url) = (&client, &http, &url);
+                    async move {
+                        if side.starts_with("client") {
+                            client
+                                .get_proposal()
+                                .id(5120)
+                                .call()
+                                .await
+                                .map(|_| ())
+                                .expect("answer");
+                        } else {
+                            by_hand(http, url).await;
+                        }
+                    }
+                })
+                .buffer_unordered(in_flight)
+                .count()
+                .await;
+            assert_eq!(done, total);
+            start.elapsed()
+        });
+        let rate = total as f64 / elapsed.as_secs_f64();
+        rates.push(rate);
+        let connections = server.accepted.load(Ordering::Relaxed) - before;
+        println!("| {side} | {rate:.0} | {connections} |");
+    }
+    println!("\nratio client / hand-written (time per request): **{:.3}** (target ≤ 1.05); peak RSS of the whole process (server included): {:.1} MiB\n", rates[1] / rates[0], peak_rss_mib());
+
+    // 3. Decoding a 1,000-item page.
+    let body = page(1000);
+    let mib = server.page_len as f64 / (1024.0 * 1024.0);
+    let iterations = if quick { 3 } else { 40 };
+    let measure = |f: &dyn Fn()| {
+        let mut samples: Vec<Duration> = (0..iterations)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect();
+        median(&mut samples)
+    };
+    let floor = measure(&|| {
+        std::hint::black_box(
+            serde_json::from_slice::<types::ProposalList>(&body).expect("decodes"),
+        );
+    });
+    let value = measure(&|| {
+        std::hint::black_box(serde_json::from_slice::<Value>(&body).expect("decodes"));
+    });
+    let page_url = format!("http://{}/v1/proposals", server.addr);
+    let (through_client, through_hand) = runtime.block_on(async {
+        let client = client(&server);
+        let http = client.client().clone();
+        let (mut c, mut h) = (Vec::new(), Vec::new());
+        for _ in 0..iterations {
+            let start = Instant::now();
+            let page = client.list_proposals().call().await.expect("page");
+            c.push(start.elapsed());
+            assert_eq!(page.proposals.len(), 1000);
+            let start = Instant::now();
+            let bytes = http
+                .get(&page_url)
+                .send()
+                .await
+                .expect("response")
+                .bytes()
+                .await
+                .expect("body");
+            std::hint::black_box(
+                serde_json::from_slice::<types::ProposalList>(&bytes).expect("decodes"),
+            );
+            h.push(start.elapsed());
+        }
+        (median(&mut c), median(&mut h))
+    });
+    let rate = |d: Duration| mib / d.as_secs_f64();
+    println!(
+        "### 3. Decoding a `list_proposals` page of 1,000 items ({:.2} MiB)\n",
+        mib
+    );
+    println!("| | median | MiB/s | vs floor |\n|---|---|---|---|");
+    for (name, d) in [
+        (
+            "`serde_json::from_slice` into `types::ProposalList` (floor)",
+            floor,
+        ),
+        ("`serde_json::from_slice` into `serde_json::Value`", value),
+        (
+            "client `list_proposals().call()` over loopback",
+            through_client,
+        ),
+        (
+            "hand-written reqwest + `from_slice` over loopback",
+            through_hand,
+        ),
+    ] {
+        println!(
+            "| {name} | {:.2} ms | {:.0} | {:.2}× |",
+            d.as_secs_f64() * 1e3,
+            rate(d),
+            d.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
+    println!();
+}
