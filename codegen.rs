@@ -90,6 +90,7 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
     code.push_str(&prettyplease::unparse(&file));
     code.push('\n');
     code.push_str(&extras(&production, &staging, &operations));
+    code.push_str(&pagination(&spec).map_err(|e| format!("{name}: {e}"))?);
     let lines = code.lines().count();
     Ok(Generated {
         code,
@@ -176,4 +177,212 @@ fn extras(production: &str, staging: &str, operations: &[Operation]) -> String {
     }
     let _ = writeln!(s, "];");
     s
+}
+
+/// A list operation whose pages the client can follow: a `page` query parameter and a 200
+/// response whose schema holds `page_infos` and exactly one array property.
+struct PaginatedList {
+    /// The `operationId`, snake case (the client's method).
+    id: String,
+    /// The schema of the whole page, such as `ProposalList`.
+    page_type: String,
+    /// The array property holding the items, such as `proposals`.
+    items_field: String,
+    /// The schema of one item, such as `Proposal`.
+    item_type: String,
+}
+
+/// Finds every operation with a `page` parameter and checks that its answer can be followed;
+/// an operation with `page` whose answer has no `page_infos` is a spec error, not a silent
+/// omission, because the client would have no way to reach the next page.
+fn paginated_lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, String> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let schema_named = |name: &str| {
+        schemas
+            .and_then(|s| s.get(name))
+            .and_then(|s| s.as_item())
+            .ok_or_else(|| format!("schema `{name}` is missing or is a $ref"))
+    };
+    let ref_name = |reference: &str| {
+        reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{reference}` is not a reference to a named schema"))
+    };
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let has_page = op.parameters.iter().any(|p| match p {
+                openapiv3::ReferenceOr::Item(p) => {
+                    let data = p.parameter_data_ref();
+                    data.name == "page" && matches!(p, openapiv3::Parameter::Query { .. })
+                }
+                openapiv3::ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
+            });
+            if !has_page {
+                continue;
+            }
+            let at = format!("{id} ({} {path})", method.to_uppercase());
+            let response = op
+                .responses
+                .responses
+                .get(&openapiv3::StatusCode::Code(200))
+                .and_then(|r| r.as_item())
+                .ok_or_else(|| format!("{at}: takes `page` but has no inline 200 response"))?;
+            let page_type = match response
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+            {
+                Some(openapiv3::ReferenceOr::Reference { reference }) => ref_name(reference)?,
+                _ => return Err(format!(
+                    "{at}: takes `page`, so its 200 schema must be a $ref to a named list schema"
+                )),
+            };
+            let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
+                &schema_named(&page_type)?.schema_kind
+            else {
+                return Err(format!("{at}: `{page_type}` is not an object"));
+            };
+            if !object.properties.contains_key("page_infos") {
+                return Err(format!(
+                    "{at}: takes `page` but `{page_type}` has no `page_infos` to find the next page"
+                ));
+            }
+            let arrays: Vec<(&String, String)> = object
+                .properties
+                .iter()
+                .filter_map(|(name, property)| {
+                    let property = property.as_item()?;
+                    match &property.schema_kind {
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                            Some((name, array.items.as_ref().map(|i| i.clone().unbox())))
+                        }
+                        _ => None,
+                    }
+                })
+                .map(|(name, items)| match items {
+                    Some(openapiv3::ReferenceOr::Reference { reference }) => {
+                        ref_name(&reference).map(|item| (name, item))
+                    }
+                    _ => Err(format!(
+                        "{at}: the items of `{page_type}.{name}` must be a $ref to a named schema"
+                    )),
+                })
+                .collect::<Result<_, _>>()?;
+            let [(items_field, item_type)] = arrays.as_slice() else {
+                return Err(format!(
+                    "{at}: `{page_type}` must have exactly one array property (it has {})",
+                    arrays.len()
+                ));
+            };
+            if !is_snake_identifier(&id) || !is_snake_identifier(items_field) {
+                return Err(format!(
+                    "{at}: `{id}` and `{items_field}` must be snake_case identifiers"
+                ));
+            }
+            out.push(PaginatedList {
+                id,
+                page_type,
+                items_field: (*items_field).clone(),
+                item_type: item_type.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn is_snake_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `list_proposals` -> `ListProposals`, as progenitor names the builder of an operation.
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// Per paginated list: the [`Page`] impl of its page type and the `pages()`/`stream()`
+/// methods of its request builder, both thin calls into the hand-written `src/pagination.rs`.
+fn pagination(spec: &openapiv3::OpenAPI) -> Result<String, String> {
+    let lists = paginated_lists(spec)?;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n/// Every list operation whose pages `pages()` and `stream()` follow."
+    );
+    let _ = writeln!(s, "pub const PAGINATED_OPERATIONS: &[&str] = &[");
+    for list in &lists {
+        let _ = writeln!(s, "    {:?},", list.id);
+    }
+    let _ = writeln!(s, "];");
+    let mut page_types = std::collections::BTreeSet::new();
+    for list in &lists {
+        let PaginatedList {
+            id,
+            page_type,
+            items_field,
+            item_type,
+        } = list;
+        let builder = pascal_case(id);
+        // Two operations may answer with the same list type (signers and document signers).
+        if page_types.insert(page_type.as_str()) {
+            let _ = write!(
+                s,
+                r#"
+impl crate::pagination::Page for types::{page_type} {{
+    type Item = types::{item_type};
+    fn page_infos(&self) -> &types::PageInfos {{
+        &self.page_infos
+    }}
+    fn into_items(self) -> ::std::vec::Vec<types::{item_type}> {{
+        self.{items_field}
+    }}
+}}
+"#
+            );
+        }
+        let _ = write!(
+            s,
+            r#"
+impl<'a> builder::{builder}<'a> {{
+    /// Every page of [`Client::{id}`], starting from the page set on this request (the first
+    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+    /// request per page, ending after the first error. See [`crate::pagination`].
+    pub fn pages(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::{page_type}, Error<types::ApiError>>> + Unpin + 'a {{
+        crate::pagination::pages(self, |request: Self, page: Option<i32>| {{
+            let request = match page {{
+                Some(page) => request.page(page),
+                None => request,
+            }};
+            async move {{ request.send().await.map(ResponseValue::into_inner) }}
+        }})
+    }}
+
+    /// Every item of every page of [`Client::{id}`] (the `{items_field}` of each page), in
+    /// order; see [`pages`](Self::pages).
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::{item_type}, Error<types::ApiError>>> + Unpin + 'a {{
+        crate::pagination::items(self.pages())
+    }}
+}}
+"#
+        );
+    }
+    Ok(s)
 }

@@ -5,6 +5,7 @@ mod auth;
 mod client;
 mod environment;
 mod error;
+pub mod pagination;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
