@@ -48,41 +48,9 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
     let staging = server_url(&spec, "Staging").map_err(|e| format!("{name}: {e}"))?;
     let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?;
 
-    let mut settings = progenitor::GenerationSettings::new();
-    settings
-        .with_interface(progenitor::InterfaceStyle::Builder)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_hooks(progenitor::HooksMode::Expected)
-        // The configuration lives in the client's inner value; with no public constructor
-        // for it, the generated `Client::new` cannot be called from outside the crate, so
-        // every client is built by `Client::builder()` with a token.
-        .with_inner_type(quote::quote!(crate::client::Inner))
-        .with_derive("schemars::JsonSchema");
-
-    let tokens = {
-        let spec = &spec;
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let result = std::panic::catch_unwind(move || {
-            progenitor::Generator::new(&settings).generate_tokens(spec)
-        });
-        std::panic::set_hook(previous);
-        match result {
-            Ok(Ok(tokens)) => tokens,
-            Ok(Err(e)) => return Err(format!("{name}: progenitor cannot generate a client: {e}")),
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("(no message)");
-                return Err(format!(
-                    "{name}: progenitor panicked while generating the client \
-                     (run `cargo xtask validate` to find the operation): {what}"
-                ));
-            }
-        }
-    };
+    let tokens = catch_progenitor(name, "the client", || {
+        progenitor::Generator::new(&settings()).generate_tokens(&spec)
+    })?;
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
 
@@ -98,6 +66,50 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
         schemas: spec.components.as_ref().map_or(0, |c| c.schemas.len()),
         lines,
     })
+}
+
+/// The generation settings of the client; the mock and CLI generators use the same ones so
+/// that they name the same types.
+fn settings() -> progenitor::GenerationSettings {
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_hooks(progenitor::HooksMode::Expected)
+        // The configuration lives in the client's inner value; with no public constructor
+        // for it, the generated `Client::new` cannot be called from outside the crate, so
+        // every client is built by `Client::builder()` with a token.
+        .with_inner_type(quote::quote!(crate::client::Inner))
+        .with_derive("schemars::JsonSchema");
+    settings
+}
+
+/// Runs one of progenitor's generators, turning its errors and its panics (it panics on some
+/// malformed specs) into a message that starts with `name`.
+fn catch_progenitor<T, E: std::fmt::Display>(
+    name: &str,
+    what: &str,
+    run: impl FnOnce() -> Result<T, E>,
+) -> Result<T, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(format!("{name}: progenitor cannot generate {what}: {e}")),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            Err(format!(
+                "{name}: progenitor panicked while generating {what} \
+                 (run `cargo xtask validate` to find the operation): {message}"
+            ))
+        }
+    }
 }
 
 /// The URL of the server whose description starts with `kind`.
@@ -237,9 +249,11 @@ fn paginated_lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, Stri
                 .and_then(|m| m.schema.as_ref())
             {
                 Some(openapiv3::ReferenceOr::Reference { reference }) => ref_name(reference)?,
-                _ => return Err(format!(
+                _ => {
+                    return Err(format!(
                     "{at}: takes `page`, so its 200 schema must be a $ref to a named list schema"
-                )),
+                ))
+                }
             };
             let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
                 &schema_named(&page_type)?.schema_kind
@@ -385,4 +399,127 @@ impl<'a> builder::{builder}<'a> {{
         );
     }
     Ok(s)
+}
+
+/// The spec parsed for the extra generators (mock, CLI).
+fn parse(name: &str, yaml: &str) -> Result<openapiv3::OpenAPI, String> {
+    serde_yaml::from_str(yaml).map_err(|e| format!("{name}: not a valid OpenAPI document: {e}"))
+}
+
+/// progenitor's typed `httpmock` helpers for the spec (the `mock` feature), to be included
+/// inside `securities_api::mock`.
+pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
+    let spec = parse(name, yaml)?;
+    let tokens = catch_progenitor(name, "the httpmock helpers", || {
+        progenitor::Generator::new(&settings()).httpmock(&spec, "crate")
+    })?;
+    let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?.len();
+    let code =
+        allow_path_prefix(&tokens.to_string(), operations).map_err(|e| format!("{name}: {e}"))?;
+    let file: syn::File = syn::parse_str(&code)
+        .map_err(|e| format!("{name}: progenitor produced mock code that does not parse: {e}"))?;
+    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+/// progenitor's clap CLI for the spec (the `cli` feature), to be included by the `securities`
+/// binary.
+pub fn generate_cli(name: &str, yaml: &str) -> Result<String, String> {
+    let spec = parse(name, yaml)?;
+    let tokens = catch_progenitor(name, "the CLI", || {
+        progenitor::Generator::new(&settings()).cli(&spec, "securities_api")
+    })?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("{name}: progenitor produced CLI code that does not parse: {e}"))?;
+    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+/// Makes progenitor's httpmock helpers work under a base URL with a path prefix.
+///
+/// progenitor anchors each operation's path regex at the start (`^/v1/proposals$`), so a
+/// client whose base URL is `http://host/gateway` never matches. This rewrites, in the token
+/// text of its output:
+///
+/// - each `XWhen::new(when)` into `XWhen::with_prefix(when, "")`, where `with_prefix` anchors
+///   the regex after the (escaped) prefix: the path is still matched exactly;
+/// - the regexes of the path-parameter matchers (`.id(5120)`), which repeat the whole path,
+///   to be anchored at the end only (the exact path is already enforced by `with_prefix`);
+/// - a copy of `impl MockServerExt for MockServer` for `crate::mock::Prefixed`, which passes
+///   its prefix to `with_prefix`.
+///
+/// Every rewrite is counted, so a change in progenitor's output fails the build instead of
+/// silently producing helpers that match nothing.
+fn allow_path_prefix(code: &str, operations: usize) -> Result<String, String> {
+    const NEW: &str = "pub fn new (inner : :: httpmock :: When) -> Self { Self (inner";
+    const WITH_PREFIX: &str = "pub fn new (inner : :: httpmock :: When) -> Self { \
+        Self :: with_prefix (inner , \"\") } \
+        # [doc = r\" Matches the operation's method and path under `prefix` (such as `/gateway`, \
+        the path of the client's base URL; empty for none).\"] \
+        pub fn with_prefix (inner : :: httpmock :: When , prefix : & str) -> Self { Self (inner";
+    const PATH: &str = "regex :: Regex :: new (\"^/";
+    const PREFIXED_PATH: &str =
+        "regex :: Regex :: new (& format ! (\"^{}{}\" , regex :: escape (prefix) , \"/";
+    const PARAM: &str = "regex :: Regex :: new (& format ! (\"^/";
+    const UNANCHORED_PARAM: &str = "regex :: Regex :: new (& format ! (\"/";
+    const IMPL: &str = "impl MockServerExt for :: httpmock :: MockServer {";
+    let changed = |what: &str| {
+        format!(
+            "progenitor's httpmock output changed ({what}); update `allow_path_prefix` in codegen.rs"
+        )
+    };
+
+    let params = code.matches(PARAM).count();
+    let code = code.replace(PARAM, UNANCHORED_PARAM);
+    if code.matches(NEW).count() != operations {
+        return Err(changed("`XWhen::new` is not one per operation"));
+    }
+    let code = code.replace(NEW, WITH_PREFIX);
+
+    let mut out = String::with_capacity(code.len() + operations * 64);
+    let mut rest = code.as_str();
+    let mut paths = 0;
+    while let Some(at) = rest.find(PATH) {
+        out.push_str(&rest[..at]);
+        out.push_str(PREFIXED_PATH);
+        rest = &rest[at + PATH.len()..];
+        // The literal ends at the next quote (paths hold no quotes); close `format!` after it.
+        let end = rest
+            .find('"')
+            .ok_or_else(|| changed("a path regex literal does not end"))?;
+        out.push_str(&rest[..=end]);
+        out.push(')');
+        rest = &rest[end + 1..];
+        paths += 1;
+    }
+    out.push_str(rest);
+    if paths != operations || params == 0 {
+        return Err(changed(&format!(
+            "{paths} path regexes and {params} parameter regexes for {operations} operations"
+        )));
+    }
+
+    let start = out
+        .find(IMPL)
+        .ok_or_else(|| changed("no `impl MockServerExt for MockServer`"))?;
+    let mock_server_impl = &out[start..];
+    if !mock_server_impl.trim_end().ends_with('}') || mock_server_impl[1..].contains("impl ") {
+        return Err(changed(
+            "`impl MockServerExt for MockServer` is not the last item",
+        ));
+    }
+    let prefixed = mock_server_impl
+        .replace(
+            IMPL,
+            "impl MockServerExt for crate :: mock :: Prefixed < '_ > {",
+        )
+        .replace("self . mock (", "self . server . mock (");
+    let calls = prefixed.matches(":: new (when)").count();
+    if calls != operations {
+        return Err(changed(
+            "`MockServerExt` does not call `XWhen::new(when)` once per operation",
+        ));
+    }
+    let prefixed = prefixed.replace(":: new (when)", ":: with_prefix (when , & self . prefix)");
+    out.push('\n');
+    out.push_str(&prefixed);
+    Ok(out)
 }

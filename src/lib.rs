@@ -5,6 +5,8 @@ mod auth;
 mod client;
 mod environment;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pagination;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
