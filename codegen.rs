@@ -428,7 +428,8 @@ pub fn generate_cli(name: &str, yaml: &str) -> Result<String, String> {
     let tokens = catch_progenitor(name, "the CLI", || {
         progenitor::Generator::new(&settings()).cli(&spec, "securities_api")
     })?;
-    let file: syn::File = syn::parse2(tokens)
+    let code = adapt_cli(&tokens.to_string()).map_err(|e| format!("{name}: {e}"))?;
+    let file: syn::File = syn::parse_str(&code)
         .map_err(|e| format!("{name}: progenitor produced CLI code that does not parse: {e}"))?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
@@ -522,4 +523,41 @@ fn allow_path_prefix(code: &str, operations: usize) -> Result<String, String> {
     out.push('\n');
     out.push_str(&prefixed);
     Ok(out)
+}
+
+/// Adapts progenitor's CLI to the `securities` binary, in the token text of its output:
+///
+/// - `--json-body` also takes `-` for stdin: the file is read by the binary's
+///   `read_json_body` instead of `std::fs::read_to_string`;
+/// - its help says so;
+/// - the `--json-body-template` flag goes: progenitor declares it (with the help text "XXX")
+///   but never reads it.
+///
+/// Every rewrite is counted against the operations with a body, so a change in progenitor's
+/// output fails the build.
+fn adapt_cli(code: &str) -> Result<String, String> {
+    const READ: &str = "std :: fs :: read_to_string (value)";
+    const HELP: &str = "\"Path to a file that contains the full json body.\"";
+    const TEMPLATE: &str = ". arg (:: clap :: Arg :: new (\"json-body-template\") \
+        . long (\"json-body-template\") . action (:: clap :: ArgAction :: SetTrue) \
+        . help (\"XXX\"))";
+    let bodies = code.matches(READ).count();
+    if bodies == 0
+        || code.matches(HELP).count() != bodies
+        || code.matches(TEMPLATE).count() != bodies
+    {
+        return Err(format!(
+            "progenitor's CLI output changed ({bodies} bodies read, {} help texts, {} template \
+             flags); update `adapt_cli` in codegen.rs",
+            code.matches(HELP).count(),
+            code.matches(TEMPLATE).count()
+        ));
+    }
+    Ok(code
+        .replace(READ, "read_json_body (value)")
+        .replace(
+            HELP,
+            "\"File holding the JSON request body, or `-` to read it from stdin.\"",
+        )
+        .replace(TEMPLATE, ""))
 }
