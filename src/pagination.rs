@@ -106,7 +106,7 @@ where
                             page: Some(page),
                             highest,
                         },
-                        Err(error) => State::Fail(error),
+                        Err(stop) => State::Fail(stop.into()),
                     };
                     Some((Ok(answer), state))
                 }
@@ -115,26 +115,44 @@ where
     }))
 }
 
+/// Why the stream cannot follow `next_page`.
+#[derive(Debug)]
+enum Stop {
+    /// `next_page` points back, or at the same page.
+    Loop(String),
+    /// `next_page` does not fit the `page` parameter.
+    TooFar(String),
+}
+
+impl From<Stop> for Error<ApiError> {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Loop(message) => Error::Custom(message),
+            Stop::TooFar(message) => Error::InvalidRequest(message),
+        }
+    }
+}
+
 /// The page to ask for after the one described by `infos` (which was asked for as
 /// `requested`), with the new highest page number; `None` at the end of the list.
 fn follow(
     infos: &PageInfos,
     requested: Option<i32>,
     highest: i64,
-) -> Result<Option<(i32, i64)>, Error<ApiError>> {
+) -> Result<Option<(i32, i64)>, Stop> {
     let Some(next) = infos.next_page else {
         return Ok(None);
     };
     let current = infos.current_page.or(requested.map(i64::from)).unwrap_or(0);
     let highest = highest.max(current);
     if next <= highest {
-        return Err(Error::Custom(format!(
+        return Err(Stop::Loop(format!(
             "pagination stopped: page {current} says the next page is {next}, which is not \
              after page {highest}; following it would request the same pages again"
         )));
     }
     let page = i32::try_from(next).map_err(|_| {
-        Error::InvalidRequest(format!(
+        Stop::TooFar(format!(
             "pagination stopped: the next page ({next}) does not fit the `page` parameter"
         ))
     })?;
@@ -181,20 +199,20 @@ mod tests {
     fn refuses_to_go_back_or_stay() {
         assert!(matches!(
             follow(&infos(Some(2), Some(1)), Some(2), 1),
-            Err(Error::Custom(_))
+            Err(Stop::Loop(_))
         ));
         assert!(matches!(
             follow(&infos(Some(2), Some(2)), Some(2), 1),
-            Err(Error::Custom(_))
+            Err(Stop::Loop(_))
         ));
         // Without `current_page`, the page asked for and the pages seen before still count.
         assert!(matches!(
             follow(&infos(None, Some(3)), Some(3), 2),
-            Err(Error::Custom(_))
+            Err(Stop::Loop(_))
         ));
         assert!(matches!(
             follow(&infos(None, Some(2)), Some(4), 4),
-            Err(Error::Custom(_))
+            Err(Stop::Loop(_))
         ));
     }
 
@@ -202,7 +220,7 @@ mod tests {
     fn refuses_a_page_beyond_i32() {
         assert!(matches!(
             follow(&infos(Some(1), Some(i64::from(i32::MAX) + 1)), None, 0),
-            Err(Error::InvalidRequest(_))
+            Err(Stop::TooFar(_))
         ));
     }
 }
