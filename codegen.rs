@@ -408,6 +408,9 @@ fn parse(name: &str, yaml: &str) -> Result<openapiv3::OpenAPI, String> {
 
 /// progenitor's typed `httpmock` helpers for the spec (the `mock` feature), to be included
 /// inside `securities_api::mock`.
+// Called by build.rs for the features that need it; other users of this file (the
+// xtask) may not call it.
+#[allow(dead_code)]
 pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
     let spec = parse(name, yaml)?;
     let tokens = catch_progenitor(name, "the httpmock helpers", || {
@@ -423,6 +426,9 @@ pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
 
 /// progenitor's clap CLI for the spec (the `cli` feature), to be included by the `securities`
 /// binary.
+// Called by build.rs for the features that need it; other users of this file (the
+// xtask) may not call it.
+#[allow(dead_code)]
 pub fn generate_cli(name: &str, yaml: &str) -> Result<String, String> {
     let spec = parse(name, yaml)?;
     let tokens = catch_progenitor(name, "the CLI", || {
