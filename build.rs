@@ -1,7 +1,10 @@
-//! Generates the client from `openapi/securities-api.yaml` with progenitor (see `codegen.rs`).
+//! Generates the client from `openapi/securities-api.yaml` with progenitor (see `codegen.rs`),
+//! and, for the features that need them, the httpmock helpers (`mock`) and the CLI (`cli`).
 
 #[path = "codegen.rs"]
 mod codegen;
+
+use std::path::Path;
 
 const SPEC: &str = "openapi/securities-api.yaml";
 
@@ -17,16 +20,32 @@ fn main() {
         Err(message) => fail(&message),
     };
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    let target = out.join("client.rs");
-    if let Err(e) = std::fs::write(&target, &generated.code) {
-        fail(&format!("cannot write {}: {e}", target.display()));
-    }
+    write(&out.join("client.rs"), &generated.code);
     build_print::info!(
         "securities-api: generated {} operations and {} schema types from {SPEC} ({} lines)",
         generated.operations,
         generated.schemas,
         generated.lines
     );
+    // Only generated for the features that compile them, to keep default builds lean.
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        match codegen::generate_mock(SPEC, &yaml) {
+            Ok(code) => write(&out.join("mock.rs"), &code),
+            Err(message) => fail(&message),
+        }
+    }
+    if std::env::var_os("CARGO_FEATURE_CLI").is_some() {
+        match codegen::generate_cli(SPEC, &yaml) {
+            Ok(code) => write(&out.join("cli.rs"), &code),
+            Err(message) => fail(&message),
+        }
+    }
+}
+
+fn write(target: &Path, code: &str) {
+    if let Err(e) = std::fs::write(target, code) {
+        fail(&format!("cannot write {}: {e}", target.display()));
+    }
 }
 
 /// Stops the build with `message` as cargo's error, instead of a panic's backtrace.

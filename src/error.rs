@@ -98,6 +98,9 @@ pub enum ErrorKind {
     Transport,
     /// The request could not be built (for example a required parameter was not set).
     InvalidRequest,
+    /// A page's `page_infos.next_page` points back, repeats or is out of range: following it
+    /// would loop, so the stream of pages ends here.
+    Pagination,
 }
 
 /// The error of every [`call`](crate::builder) on the client: which operation, which HTTP
@@ -231,6 +234,10 @@ impl Error {
             truncated: false,
             source: None,
         }
+    }
+
+    pub(crate) fn pagination(operation: &'static str, message: String) -> Self {
+        Error::new(operation, ErrorKind::Pagination).with_source(Message(message))
     }
 
     fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -385,6 +392,7 @@ impl fmt::Display for Error {
             ErrorKind::Connect => f.write_str("cannot connect")?,
             ErrorKind::Transport => f.write_str("the connection broke")?,
             ErrorKind::InvalidRequest => f.write_str("invalid request")?,
+            ErrorKind::Pagination => f.write_str("cannot follow the pages")?,
         }
         if let Some(status) = self.status {
             write!(f, " {status}")?;

@@ -6,6 +6,9 @@ mod auth;
 mod client;
 mod environment;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod pagination;
 mod retry;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.

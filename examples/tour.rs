@@ -1,0 +1,313 @@
+//! A tour of the CCB workflow, in the order of the manual: create a proposal, find its CCB,
+//! create a batch, create the batch's assignment (Termo de Cessão), add the CCB to the batch,
+//! add a signer and link it to the document, then read the batch back.
+//!
+//! ```sh
+//! cargo run --example tour
+//! ```
+//!
+//! Without `SECURITIES_TOKEN` it starts a local mock server in this process, which answers
+//! every operation with the spec's own example, so it runs anywhere without an account. With
+//! `SECURITIES_TOKEN` set it talks to the environment of `SECURITIES_ENV` /
+//! `SECURITIES_BASE_URL` (see `Client::from_env`); because it creates real records, it refuses
+//! production unless given `--production`.
+
+use securities_api::{types, Client, Environment};
+use serde_json::{json, Value};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    // Kept alive until the end: dropping it stops the mock server.
+    let (client, _mock) = match std::env::var_os("SECURITIES_TOKEN") {
+        Some(_) => (real_client()?, None),
+        None => {
+            let server = mock::start().await?;
+            println!(
+                "SECURITIES_TOKEN is not set: talking to a local mock server at {} that \
+                 answers with the spec's examples.\n",
+                server.uri()
+            );
+            let client = Client::builder()
+                .token("tour-without-an-account")
+                .base_url(server.uri())
+                .build()?;
+            (client, Some(server))
+        }
+    };
+    tour(&client).await?;
+    println!("\nThe tour is complete.");
+    Ok(())
+}
+
+/// The client of `SECURITIES_*`, refusing to create records in production by accident.
+fn real_client() -> Result<Client> {
+    let client = Client::from_env()?;
+    if client.environment() == Some(Environment::Production)
+        && !std::env::args().any(|a| a == "--production")
+    {
+        return Err(
+            "the tour creates a proposal, a batch, an assignment and a signer: run it against \
+             staging (SECURITIES_ENV=staging), or pass --production if you really mean it"
+                .into(),
+        );
+    }
+    println!("Talking to {}.\n", client.base_url());
+    Ok(client)
+}
+
+async fn tour(client: &Client) -> Result<()> {
+    // 1. The proposal (Proposta): the CCB before the borrower signs it.
+    let proposal = client
+        .create_proposal()
+        .body(typed::<types::NewProposalRequest>(json!({
+            "proposal": {
+                "number": "CCB-2022-0042",
+                "issuer_full_name": "Renata Albuquerque Prado",
+                "issuer_document": "318.442.907-15",
+                "installments": 36,
+                "template_key": "4b1f0c3e-8d2a-4f61-9a7e-2c5d9e0b7a14",
+                "document_data": {
+                    "issuer_full_name": "Renata Albuquerque Prado",
+                    "financed_amount": 48250.75,
+                    "first_installment_due_date": "10/12/2022"
+                }
+            }
+        }))?)
+        .send()
+        .await?
+        .into_inner()
+        .proposal;
+    let number = proposal.number.clone().unwrap_or_default();
+    let document_id = proposal.document.as_ref().map(|d| d.id);
+    step(
+        1,
+        "create a proposal",
+        format!("proposal {} ({number})", proposal.id),
+    );
+
+    // 2. Once the borrower has signed, the proposal is a CCB with the same number.
+    let ccbs = client
+        .list_securities()
+        .number(number.as_str())
+        .send()
+        .await?
+        .into_inner();
+    let ccb = ccbs
+        .securities
+        .first()
+        .ok_or("no CCB has this number yet: the borrower has not signed the proposal")?;
+    step(2, "find its CCB", format!("CCB {} ({number})", ccb.id));
+
+    // 3. A batch (Lote) for the CCBs to assign together.
+    let batch = client
+        .create_batch()
+        .body(types::NewBatchRequest {
+            batch: types::NewBatch {
+                number: "L-2022-118".into(),
+                quantity: 2,
+            },
+        })
+        .send()
+        .await?
+        .into_inner()
+        .batch;
+    step(
+        3,
+        "create a batch",
+        format!("batch {} ({})", batch.id, status(&batch.status)),
+    );
+
+    // 4. The assignment term (Termo de Cessão) of the batch, before any CCB goes in.
+    let assignment = client
+        .create_assignment()
+        .body(typed::<types::NewAssignmentRequest>(json!({
+            "assignment": {
+                "assignee_id": 5,
+                "endorser_id": 3,
+                "number": "TC-2022-0007",
+                "issue_date": "2022-11-10",
+                "full_amount": 96500.5,
+                "batch_id": batch.id,
+                "template_data": { "assignment_date": "10/11/2022" }
+            }
+        }))?)
+        .send()
+        .await?
+        .into_inner();
+    step(
+        4,
+        "create the assignment (termo de cessão)",
+        format!(
+            "assignment {} for batch {}, amount {}",
+            assignment.id,
+            assignment.batch_id.unwrap_or(batch.id),
+            assignment.full_amount.as_deref().unwrap_or("?")
+        ),
+    );
+
+    // 5. The CCB goes into the batch.
+    let placed = client
+        .create_security_batch()
+        .batch_id(batch.id)
+        .body(typed::<types::NewSecurityBatchRequest>(
+            json!({ "security_batch": { "security_id": ccb.id } }),
+        )?)
+        .send()
+        .await?
+        .into_inner()
+        .security_batch;
+    step(
+        5,
+        "add the CCB to the batch",
+        format!(
+            "CCB {} in batch {} ({})",
+            ccb.id,
+            batch.id,
+            status(&placed.status)
+        ),
+    );
+
+    // 6. A signer, then the link that makes them sign the document.
+    let signer = client
+        .create_signer()
+        .body(typed::<types::NewSignerRequest>(json!({
+            "signer": {
+                "full_name": "Tiago Menezes Lobo",
+                "has_documentation": true,
+                "documentation": "204.889.513-70",
+                "birthday": "1979-04-18",
+                "email": "tiago.lobo@example.com",
+                "phone_number": "21973104482",
+                "auth": "email",
+                "communicate_by": "email",
+                "sign_as": "party"
+            }
+        }))?)
+        .send()
+        .await?
+        .into_inner()
+        .signer;
+    let document_id = document_id.ok_or("the proposal has no document to sign yet")?;
+    let link = client
+        .link_signer()
+        .body(typed::<types::NewSignerLinkRequest>(json!({
+            "list": { "signer_id": signer.id, "document_id": document_id, "sign_as": "party" }
+        }))?)
+        .send()
+        .await?
+        .into_inner()
+        .list;
+    step(
+        6,
+        "add a signer and link it to the document",
+        format!(
+            "signer {} signs document {} (link {})",
+            signer.id, document_id, link.id
+        ),
+    );
+
+    // 7. The batch, read back.
+    let batch = client
+        .get_batch()
+        .id(batch.id)
+        .send()
+        .await?
+        .into_inner()
+        .batch;
+    step(
+        7,
+        "read the batch back",
+        format!(
+            "batch {} is {}, {} of {} CCBs added",
+            batch.id,
+            status(&batch.status),
+            batch.quantity_added.unwrap_or(0),
+            batch.quantity.unwrap_or(0)
+        ),
+    );
+    Ok(())
+}
+
+fn step(n: u8, what: &str, outcome: String) {
+    println!("{n}. {what:<42} -> {outcome}");
+}
+
+fn status(status: &Option<types::BatchStatus>) -> String {
+    status
+        .as_ref()
+        .map_or_else(|| "no status".into(), ToString::to_string)
+}
+
+/// A request body written as JSON, as in the manual, checked against the client's type.
+fn typed<T: serde::de::DeserializeOwned>(body: Value) -> Result<T> {
+    Ok(serde_json::from_value(body)?)
+}
+
+/// The local stand-in for the API: every operation of the spec answers its own example.
+mod mock {
+    use serde_json::Value;
+    use wiremock::{
+        matchers::{method, path_regex},
+        Mock, MockServer, ResponseTemplate,
+    };
+
+    const SPEC: &str = include_str!("../openapi/securities-api.yaml");
+
+    pub async fn start() -> super::Result<MockServer> {
+        let spec: Value = serde_yaml::from_str(SPEC)?;
+        let server = MockServer::start().await;
+        let paths = spec["paths"].as_object().ok_or("the spec has no paths")?;
+        for (template, item) in paths {
+            for (verb, operation) in item.as_object().ok_or("a path item is not a map")? {
+                let (status, example) = success_example(&spec, operation)
+                    .ok_or_else(|| format!("{verb} {template}: no example to answer with"))?;
+                Mock::given(method(verb.to_uppercase().as_str()))
+                    .and(path_regex(path_pattern(template)))
+                    .respond_with(ResponseTemplate::new(status).set_body_json(example))
+                    .mount(&server)
+                    .await;
+            }
+        }
+        Ok(server)
+    }
+
+    /// `/v1/batches/{batch_id}/security_batches` -> `^/v1/batches/[^/]+/security_batches$`.
+    fn path_pattern(template: &str) -> String {
+        let segments: Vec<String> = template
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "[^/]+".to_string()
+                } else {
+                    regex_escape(segment)
+                }
+            })
+            .collect();
+        format!("^{}$", segments.join("/"))
+    }
+
+    fn regex_escape(text: &str) -> String {
+        text.chars()
+            .flat_map(|c| {
+                let escape = !c.is_ascii_alphanumeric() && c != '_' && c != '-';
+                escape.then_some('\\').into_iter().chain(std::iter::once(c))
+            })
+            .collect()
+    }
+
+    /// The status and example of the operation's success response, following `$ref`s.
+    fn success_example(spec: &Value, operation: &Value) -> Option<(u16, Value)> {
+        let (status, response) = operation["responses"]
+            .as_object()?
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))?;
+        let response = match response["$ref"].as_str() {
+            Some(reference) => spec.pointer(reference.trim_start_matches('#'))?,
+            None => response,
+        };
+        let example = response["content"]["application/json"]["example"].clone();
+        Some((status.parse().ok()?, example))
+    }
+}
