@@ -96,12 +96,27 @@ fn duplicate_line(text: &str, line: usize, column: usize, key: &str) -> Option<u
     None
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the position is reported apart.
-fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+/// serde_yaml writes the position into its messages (" at line L column C"); the position
+/// is reported apart.
+pub fn strip_location(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line_len = digits(after);
+        let tail = &after[line_len..];
+        match tail.strip_prefix(" column ") {
+            Some(col) if line_len > 0 && digits(col) > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// The 1-based line of the first top-level `key:` in the text, for problems that the parser
@@ -202,6 +217,16 @@ mod tests {
             .err()
             .expect("bad YAML accepted");
         assert!(e.line.is_some(), "{}", e.message);
+    }
+
+    #[test]
+    fn positions_are_taken_out_of_messages() {
+        assert_eq!(
+            strip_location("did not find ',' at line 20 column 14, while parsing"),
+            "did not find ',', while parsing"
+        );
+        assert_eq!(strip_location("x at line 3 column 1"), "x");
+        assert_eq!(strip_location("at line one"), "at line one");
     }
 
     #[test]

@@ -58,10 +58,7 @@ pub fn check(text: &str, doc: &Value, problems: &mut Vec<Problem>) -> bool {
                 || "/".to_string(),
                 |l| format!("{}:{}", l.line(), l.column()),
             );
-            let message = e.to_string();
-            let message = message
-                .rfind(" at line ")
-                .map_or(message.as_str(), |i| &message[..i]);
+            let message = spec::strip_location(&e.to_string());
             problems.push(Problem::new(
                 at,
                 format!("not an OpenAPI 3.0 document as progenitor reads it: {message}"),

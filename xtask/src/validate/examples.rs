@@ -6,24 +6,27 @@
 //! a `$ref` replaces its siblings, `format: int32`/`int64` bound the integer, and the
 //! OpenAPI-only keywords are dropped.
 
+use super::keywords::TYPES;
 use super::walk::{Index, Kind};
 use super::Problem;
-use crate::spec::{self, join};
+use crate::spec::{self, escape, join};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
 
 const SCHEMAS: &str = "#/components/schemas/";
 const DEFINITIONS: &str = "#/definitions/";
 
 /// Validates every example; answers how many were checked.
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) -> usize {
-    let definitions: Map<String, Value> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let names: BTreeSet<&str> = schemas.into_iter().flatten().map(|(n, _)| n.as_str()).collect();
+    let definitions: Map<String, Value> = schemas
         .into_iter()
         .flatten()
-        .map(|(name, schema)| (name.clone(), translate(schema)))
+        .map(|(name, schema)| (name.clone(), translate(schema, &names)))
         .collect();
     let mut checker = Checker {
+        names: &names,
         definitions: Value::Object(definitions),
         checked: 0,
         problems,
@@ -59,6 +62,8 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) -> usi
 }
 
 struct Checker<'p> {
+    /// The names of `components.schemas`.
+    names: &'p BTreeSet<&'p str>,
     definitions: Value,
     checked: usize,
     problems: &'p mut Vec<Problem>,
@@ -70,7 +75,7 @@ impl Checker<'_> {
         // `allOf` rather than the schema at the root: beside a root `$ref`, draft 4 would
         // ignore `definitions` too.
         let root = json!({
-            "allOf": [translate(schema)],
+            "allOf": [translate(schema, self.names)],
             "definitions": self.definitions,
         });
         let validator = match jsonschema::draft4::options()
@@ -103,16 +108,21 @@ impl Checker<'_> {
     }
 }
 
-/// An OpenAPI 3.0 Schema Object as a JSON Schema draft 4 schema.
-fn translate(schema: &Value) -> Value {
+/// An OpenAPI 3.0 Schema Object as a JSON Schema draft 4 schema; `names` are those of
+/// `components.schemas`.
+///
+/// What other rules report (a `$ref` that does not resolve, an unknown `type`) becomes an
+/// empty schema here, so that it is reported once, by its rule, and not by every example.
+fn translate(schema: &Value, names: &BTreeSet<&str>) -> Value {
     let Some(object) = schema.as_object() else {
         return schema.clone();
     };
     if let Some(reference) = spec::reference(schema) {
         return match reference.strip_prefix(SCHEMAS) {
-            Some(name) => json!({ "$ref": format!("{DEFINITIONS}{name}") }),
-            // Not a schema: the `$ref` rule reports it; validate nothing against it.
-            None => json!({}),
+            Some(name) if names.contains(name) => {
+                json!({ "$ref": format!("{DEFINITIONS}{}", escape(name)) })
+            }
+            _ => json!({}),
         };
     }
     let mut out = Map::new();
@@ -123,17 +133,17 @@ fn translate(schema: &Value) -> Value {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(name, s)| (name.clone(), translate(s)))
+                    .map(|(name, s)| (name.clone(), translate(s, names)))
                     .collect(),
             ),
-            "items" | "not" => translate(value),
-            "additionalProperties" if value.is_object() => translate(value),
+            "items" | "not" => translate(value, names),
+            "additionalProperties" if value.is_object() => translate(value, names),
             "allOf" | "anyOf" | "oneOf" => Value::Array(
                 value
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(translate)
+                    .map(|s| translate(s, names))
                     .collect(),
             ),
             // Draft 4 wants at least one name.
@@ -141,6 +151,7 @@ fn translate(schema: &Value) -> Value {
             "nullable" | "discriminator" | "readOnly" | "writeOnly" | "xml" | "externalDocs"
             | "example" | "deprecated" => continue,
             k if k.starts_with("x-") => continue,
+            "type" if !value.as_str().is_some_and(|t| TYPES.contains(&t)) => continue,
             _ => value.clone(),
         };
         out.insert(key.clone(), translated);
@@ -210,19 +221,31 @@ mod tests {
 
     #[test]
     fn nullable_adds_null_to_type_and_enum() {
-        let t = translate(&json!({"type": "string", "nullable": true, "enum": ["a"]}));
+        let t = translate(&json!({"type": "string", "nullable": true, "enum": ["a"]}), &names());
         assert_eq!(t, json!({"type": ["string", "null"], "enum": ["a", null]}));
     }
 
     #[test]
     fn ref_siblings_are_dropped_and_refs_point_at_definitions() {
-        let t = translate(&json!({"$ref": "#/components/schemas/A", "nullable": true}));
+        let t = translate(&json!({"$ref": "#/components/schemas/A", "nullable": true}), &names());
         assert_eq!(t, json!({"$ref": "#/definitions/A"}));
     }
 
     #[test]
+    fn what_other_rules_report_is_left_out() {
+        let t = translate(&json!({"$ref": "#/components/schemas/B"}), &names());
+        assert_eq!(t, json!({}));
+        let t = translate(&json!({"type": "integr", "minimum": 1}), &names());
+        assert_eq!(t, json!({"minimum": 1}));
+    }
+
+    fn names() -> BTreeSet<&'static str> {
+        BTreeSet::from(["A"])
+    }
+
+    #[test]
     fn integer_formats_bound_the_value() {
-        let t = translate(&json!({"type": "integer", "format": "int32"}));
+        let t = translate(&json!({"type": "integer", "format": "int32"}), &names());
         assert_eq!(t["maximum"], json!(2147483647));
     }
 

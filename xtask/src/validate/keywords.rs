@@ -115,7 +115,8 @@ const DOCUMENT: &[&str] = &[
     "tags",
     "externalDocs",
 ];
-const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+/// The values of a schema's `type` in OpenAPI 3.0.
+pub const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
     unknown_keys("", doc, DOCUMENT, "document", problems);

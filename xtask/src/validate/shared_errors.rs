@@ -65,12 +65,12 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
     if by_schema.len() > 1 {
         let groups: Vec<String> = by_schema
             .values()
-            .map(|(schema, names)| format!("{} use {schema}", names.join(", ")))
+            .map(|(schema, names)| format!("{schema} for {}", names.join(", ")))
             .collect();
         problems.push(Problem::new(
             "/components/responses",
             format!(
-                "the shared error responses must share one schema, but {}",
+                "the shared error responses must share one schema, but they use {}",
                 groups.join("; ")
             ),
         ));
