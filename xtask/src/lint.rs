@@ -26,13 +26,15 @@ impl Finding {
     }
 }
 
+/// Runs one linter (root, executable) and reads its findings.
+type Linter = fn(&Path, &Path) -> Result<Vec<Finding>, String>;
+
 pub fn run(root: &Path) -> ExitCode {
     let bin = root.join("node_modules/.bin");
     // In CI a missing linter is a failure, not a skip: `.ci/run` installs both.
     let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let mut failed = false;
-    let tools: [(&str, fn(&Path, &Path) -> Result<Vec<Finding>, String>); 2] =
-        [("spectral", spectral), ("redocly", redocly)];
+    let tools: [(&str, Linter); 2] = [("spectral", spectral), ("redocly", redocly)];
     for (tool, lint) in tools {
         let exe = bin.join(tool);
         if !exe.exists() {

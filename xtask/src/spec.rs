@@ -192,30 +192,22 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_rejected_with_their_line() {
-        let e = parse_yaml("a: 1\nb:\n  c: 2\n  c: 3\n")
-            .err()
-            .expect("duplicate key accepted");
+        let e = parse_yaml("a: 1\nb:\n  c: 2\n  c: 3\n").expect_err("duplicate key accepted");
         assert_eq!(e.line, Some(4), "{}", e.message);
         assert!(
             e.message.contains("duplicate entry with key \"c\""),
             "{}",
             e.message
         );
-        let e = parse_yaml("a: 1\nb: 2\na: 3\n")
-            .err()
-            .expect("duplicate key accepted");
+        let e = parse_yaml("a: 1\nb: 2\na: 3\n").expect_err("duplicate key accepted");
         assert_eq!(e.line, Some(3), "{}", e.message);
-        let e = parse_yaml("l:\n  - x: 1\n    x: 2\n")
-            .err()
-            .expect("duplicate key accepted");
+        let e = parse_yaml("l:\n  - x: 1\n    x: 2\n").expect_err("duplicate key accepted");
         assert_eq!(e.line, Some(3), "{}", e.message);
     }
 
     #[test]
     fn syntax_errors_carry_a_position() {
-        let e = parse_yaml("a: [1, 2\nb: 3\n")
-            .err()
-            .expect("bad YAML accepted");
+        let e = parse_yaml("a: [1, 2\nb: 3\n").expect_err("bad YAML accepted");
         assert!(e.line.is_some(), "{}", e.message);
     }
 

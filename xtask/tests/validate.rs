@@ -35,7 +35,13 @@ fn validate(args: &[&str], dir: &Path) -> Run {
 /// (written without the `fixture:` prefix), as whole lines.
 fn fails_with(fixture: &str, count: usize, expected: &[&str]) {
     let run = validate(&[fixture], &fixtures());
-    assert_eq!(run.code, Some(1), "{fixture} did not fail:\n{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "{fixture} did not fail:\n{}{}",
+        run.stdout,
+        run.stderr
+    );
     let lines: Vec<&str> = run.stderr.lines().collect();
     for message in expected {
         let line = format!("{fixture}:{message}");
@@ -52,7 +58,12 @@ fn fails_with(fixture: &str, count: usize, expected: &[&str]) {
         "{fixture}: wrong problem count in\n{}",
         run.stderr
     );
-    assert_eq!(lines.len(), count + 1, "{fixture}: one line per problem:\n{}", run.stderr);
+    assert_eq!(
+        lines.len(),
+        count + 1,
+        "{fixture}: one line per problem:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -66,7 +77,12 @@ fn the_real_spec_passes() {
         "{}",
         run.stdout
     );
-    assert_eq!(run.stdout.lines().count(), 1, "one summary line: {}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "one summary line: {}",
+        run.stdout
+    );
     assert!(run.stderr.is_empty(), "{}", run.stderr);
 }
 
@@ -88,8 +104,10 @@ fn rule_1_openapi_3_1_is_rejected() {
     fails_with(
         "rule1-openapi-3-1.yaml",
         1,
-        &["/openapi: OpenAPI 3.1.0 is not supported (line 2): the document must be OpenAPI \
-           3.0.x (progenitor reads 3.0 only)"],
+        &[
+            "/openapi: OpenAPI 3.1.0 is not supported (line 2): the document must be OpenAPI \
+           3.0.x (progenitor reads 3.0 only)",
+        ],
     );
 }
 
@@ -294,7 +312,8 @@ fn a_missing_file_fails_with_its_name() {
     let run = validate(&["no-such-spec.yaml"], &fixtures());
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stderr.starts_with("no-such-spec.yaml: cannot read the spec:"),
+        run.stderr
+            .starts_with("no-such-spec.yaml: cannot read the spec:"),
         "{}",
         run.stderr
     );

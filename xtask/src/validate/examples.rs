@@ -18,8 +18,14 @@ const DEFINITIONS: &str = "#/definitions/";
 
 /// Validates every example; answers how many were checked.
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) -> usize {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
-    let names: BTreeSet<&str> = schemas.into_iter().flatten().map(|(n, _)| n.as_str()).collect();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let names: BTreeSet<&str> = schemas
+        .into_iter()
+        .flatten()
+        .map(|(n, _)| n.as_str())
+        .collect();
     let definitions: Map<String, Value> = schemas
         .into_iter()
         .flatten()
@@ -221,13 +227,19 @@ mod tests {
 
     #[test]
     fn nullable_adds_null_to_type_and_enum() {
-        let t = translate(&json!({"type": "string", "nullable": true, "enum": ["a"]}), &names());
+        let t = translate(
+            &json!({"type": "string", "nullable": true, "enum": ["a"]}),
+            &names(),
+        );
         assert_eq!(t, json!({"type": ["string", "null"], "enum": ["a", null]}));
     }
 
     #[test]
     fn ref_siblings_are_dropped_and_refs_point_at_definitions() {
-        let t = translate(&json!({"$ref": "#/components/schemas/A", "nullable": true}), &names());
+        let t = translate(
+            &json!({"$ref": "#/components/schemas/A", "nullable": true}),
+            &names(),
+        );
         assert_eq!(t, json!({"$ref": "#/definitions/A"}));
     }
 

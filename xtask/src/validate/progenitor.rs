@@ -104,8 +104,8 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 continue;
             };
             // A reference that does not resolve to a response is the `$ref` rule's to report.
-            let points_at_response = spec::reference(response)
-                .is_none_or(|r| r.starts_with("#/components/responses/"));
+            let points_at_response =
+                spec::reference(response).is_none_or(|r| r.starts_with("#/components/responses/"));
             let Some(response) = spec::deref(doc, response).filter(|_| points_at_response) else {
                 continue;
             };
