@@ -1,1 +1,101 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks around its OpenAPI document.
+//!
+//! - `cargo xtask validate [SPEC]`: the rules the spec keeps (see `validate`).
+//! - `cargo xtask generate [--check]`: the files derived from the spec.
+//! - `cargo xtask lint`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
+
+// The generation function that build.rs uses, compiled here from the same file, so that the
+// reviewable snapshot is the compiled code. xtask reads only the code, not the counts that
+// build.rs prints.
+#[path = "../../codegen.rs"]
+#[allow(dead_code)]
+mod codegen;
+mod generate;
+mod lint;
+mod spec;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  validate [SPEC]     check the OpenAPI document (default: openapi/securities-api.yaml)
+  generate [--check]  regenerate openapi/securities-api.json and generated/client.rs from
+                      the spec; with --check, change nothing and fail on any drift
+  lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
+                      install them first with `npm ci`";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = root();
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("validate") => match rest {
+            [] => validate_command(&root.join(spec::DEFAULT_SPEC), spec::DEFAULT_SPEC),
+            [path] if !path.starts_with('-') => validate_command(Path::new(path), path),
+            _ => usage_error("validate takes at most one SPEC path"),
+        },
+        Some("generate") => match rest {
+            [] => generate::run(&root, false),
+            [flag] if flag == "--check" => generate::run(&root, true),
+            _ => usage_error("generate takes only --check"),
+        },
+        Some("lint") if rest.is_empty() => lint::run(&root),
+        Some("lint") => usage_error("lint takes no arguments"),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown task `{other}`")),
+        None => usage_error("no task given"),
+    }
+}
+
+/// The repository root: xtask's own manifest directory is `<root>/xtask`.
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("cargo xtask: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn validate_command(path: &Path, name: &str) -> ExitCode {
+    let started = Instant::now();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{name}: cannot read the spec: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = validate::validate(&text);
+    let elapsed = started.elapsed();
+    if report.problems.is_empty() {
+        println!(
+            "{name}: valid OpenAPI {}: {} operations, {} schemas, {} examples checked \
+             against their schemas ({} ms)",
+            report.version.as_deref().unwrap_or("?"),
+            report.operations,
+            report.schemas,
+            report.examples,
+            elapsed.as_millis()
+        );
+        return ExitCode::SUCCESS;
+    }
+    for problem in &report.problems {
+        eprintln!("{name}:{problem}");
+    }
+    eprintln!(
+        "{name}: {} problem{}",
+        report.problems.len(),
+        if report.problems.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,74 @@
+//! Rule 1: the text is an OpenAPI 3.0.x document.
+
+use super::Problem;
+use crate::spec;
+use serde_json::Value;
+
+/// Answers whether the other rules can go on reading `doc`.
+pub fn check(text: &str, doc: &Value, problems: &mut Vec<Problem>) -> bool {
+    if !doc.is_object() {
+        problems.push(Problem::new("/", "the document is not a YAML mapping"));
+        return false;
+    }
+    let line = |key: &str| {
+        spec::top_level_line(text, key)
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default()
+    };
+    let mut is_3_0 = false;
+    match doc.get("openapi") {
+        None => problems.push(Problem::new(
+            "/openapi",
+            "missing: the document must declare `openapi: 3.0.x`",
+        )),
+        Some(Value::String(v)) if is_3_0_version(v) => is_3_0 = true,
+        Some(v) => {
+            let shown = v.as_str().map_or_else(|| v.to_string(), String::from);
+            problems.push(Problem::new(
+                "/openapi",
+                format!(
+                    "OpenAPI {shown} is not supported{}: the document must be OpenAPI 3.0.x \
+                     (progenitor reads 3.0 only)",
+                    line("openapi")
+                ),
+            ));
+        }
+    }
+    match doc.get("info") {
+        Some(info) if info.is_object() => {
+            for key in ["title", "version"] {
+                if !info.get(key).is_some_and(Value::is_string) {
+                    problems.push(Problem::new(
+                        format!("/info/{key}"),
+                        "missing: `info` needs a `title` and a `version` string",
+                    ));
+                }
+            }
+        }
+        _ => problems.push(Problem::new("/info", "missing or not a mapping")),
+    }
+    if !doc.get("paths").is_some_and(Value::is_object) {
+        problems.push(Problem::new("/paths", "missing or not a mapping"));
+    }
+    // The typed model that progenitor reads: it catches misshapen objects (a `responses`
+    // list, an unknown `in`) that the rules below would only stumble over.
+    if is_3_0 {
+        if let Err(e) = serde_yaml::from_str::<openapiv3::OpenAPI>(text) {
+            let at = e.location().map_or_else(
+                || "/".to_string(),
+                |l| format!("{}:{}", l.line(), l.column()),
+            );
+            let message = spec::strip_location(&e.to_string());
+            problems.push(Problem::new(
+                at,
+                format!("not an OpenAPI 3.0 document as progenitor reads it: {message}"),
+            ));
+        }
+    }
+    true
+}
+
+fn is_3_0_version(v: &str) -> bool {
+    v.strip_prefix("3.0.")
+        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+}

@@ -1,0 +1,265 @@
+//! Rule 6: what makes progenitor 0.15 panic (an `assert!` or `todo!` in its method
+//! generation) without naming the operation, reported here with the operation and statuses.
+
+use super::walk::Index;
+use super::{schema_identity, schema_label, Problem};
+use crate::spec;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Request media types progenitor can send (`BodyContentType` in progenitor-impl).
+const REQUEST_MEDIA_TYPES: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Code(u16),
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    fn parse(key: &str) -> Option<Status> {
+        if key == "default" {
+            return Some(Status::Default);
+        }
+        let bytes = key.as_bytes();
+        if bytes.len() == 3 && bytes[0].is_ascii_digit() && key[1..].eq_ignore_ascii_case("xx") {
+            return Some(Status::Range(u16::from(bytes[0] - b'0')));
+        }
+        match key.parse::<u16>() {
+            Ok(code) if (100..600).contains(&code) && key.len() == 3 => Some(Status::Code(code)),
+            _ => None,
+        }
+    }
+
+    /// progenitor's `is_success_or_default`.
+    fn is_success(self) -> bool {
+        matches!(
+            self,
+            Status::Default | Status::Code(101) | Status::Code(200..=299) | Status::Range(2)
+        )
+    }
+
+    /// progenitor's `is_error_or_default`.
+    fn is_error(self) -> bool {
+        matches!(
+            self,
+            Status::Default | Status::Code(400..=599) | Status::Range(4) | Status::Range(5)
+        )
+    }
+}
+
+/// The body a response decodes to, as progenitor classifies it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Body {
+    /// `application/json`, by schema identity, and how to name it.
+    Json(String, String),
+    Raw(String),
+    Empty,
+}
+
+impl Body {
+    fn label(&self) -> String {
+        match self {
+            Body::Json(_, name) => name.clone(),
+            Body::Raw(media) => format!("raw {media}"),
+            Body::Empty => "no body".to_string(),
+        }
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.starts_with("application/json;")
+}
+
+pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
+    for op in &index.operations {
+        let label = op.label();
+        let mut problem = |message: String| problems.push(Problem::new(label.as_str(), message));
+
+        let empty = Map::new();
+        let responses = op
+            .value
+            .get("responses")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        if responses.is_empty() {
+            problem("has no responses".to_string());
+        }
+        let mut success: BTreeMap<Body, Vec<&str>> = BTreeMap::new();
+        let mut errors: BTreeMap<Body, Vec<&str>> = BTreeMap::new();
+        let mut has_default = false;
+        let mut typed_success: Vec<&str> = Vec::new();
+        for (key, response) in responses {
+            let Some(status) = Status::parse(key) else {
+                problem(format!(
+                    "response key `{key}` is not a status code, a range such as 4XX, or `default`"
+                ));
+                continue;
+            };
+            // A reference that does not resolve to a response is the `$ref` rule's to report.
+            let points_at_response =
+                spec::reference(response).is_none_or(|r| r.starts_with("#/components/responses/"));
+            let Some(response) = spec::deref(doc, response).filter(|_| points_at_response) else {
+                continue;
+            };
+            let body = body(response, key, &mut problem);
+            if status == Status::Default {
+                has_default = true;
+            } else if status.is_success() && matches!(body, Body::Json(..)) {
+                typed_success.push(key);
+            }
+            if status.is_success() {
+                success.entry(body.clone()).or_default().push(key);
+            }
+            if status.is_error() {
+                errors.entry(body).or_default().push(key);
+            }
+        }
+        if has_default && !typed_success.is_empty() {
+            problem(format!(
+                "a `default` response beside the typed success {}: progenitor takes `default` \
+                 as a success and as an error, and panics when the bodies differ; list the \
+                 error statuses instead",
+                typed_success.join(", ")
+            ));
+        }
+        for (side, bodies) in [("success", &success), ("error", &errors)] {
+            if bodies.len() > 1 {
+                let parts: Vec<String> = bodies
+                    .iter()
+                    .map(|(body, keys)| format!("{} ({})", keys.join(", "), body.label()))
+                    .collect();
+                problem(format!(
+                    "more than one {side} body type: {}; progenitor panics on it",
+                    parts.join(" vs ")
+                ));
+            }
+        }
+        if let Some(body) = op
+            .value
+            .get("requestBody")
+            .and_then(|b| spec::deref(doc, b))
+        {
+            request_body(body, &mut problem);
+        }
+        parameters(doc, op, &mut problem);
+    }
+}
+
+/// Classifies a response body, reporting the JSON media types progenitor cannot handle.
+fn body(response: &Value, status: &str, problem: &mut impl FnMut(String)) -> Body {
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return Body::Empty;
+    };
+    let Some((media, json)) = content.iter().find(|(m, _)| is_json(m)) else {
+        return match content.keys().next() {
+            Some(media) => Body::Raw(media.clone()),
+            None => Body::Empty,
+        };
+    };
+    for other in content.keys().filter(|m| !is_json(m)) {
+        problem(format!(
+            "response {status}: media type `{other}` beside `{media}` is ignored by progenitor, \
+             which decodes the JSON one only"
+        ));
+    }
+    if json
+        .get("encoding")
+        .and_then(Value::as_object)
+        .is_some_and(|e| !e.is_empty())
+    {
+        problem(format!(
+            "response {status}: `{media}` has an `encoding`, which progenitor does not support"
+        ));
+    }
+    match json.get("schema") {
+        Some(schema) => Body::Json(schema_identity(schema), schema_label(schema)),
+        None => {
+            problem(format!(
+                "response {status}: `{media}` has no schema (progenitor panics)"
+            ));
+            Body::Empty
+        }
+    }
+}
+
+fn request_body(body: &Value, problem: &mut impl FnMut(String)) {
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        return;
+    };
+    if content.len() > 1 {
+        let media: Vec<&str> = content.keys().map(String::as_str).collect();
+        problem(format!(
+            "the request body has {} media types ({}); progenitor supports exactly one",
+            content.len(),
+            media.join(", ")
+        ));
+    }
+    for (media, m) in content {
+        let base = media.split(';').next().unwrap_or_default().trim();
+        if !REQUEST_MEDIA_TYPES.contains(&base) {
+            problem(format!(
+                "request body media type `{media}` is not supported by progenitor (it sends {})",
+                REQUEST_MEDIA_TYPES.join(", ")
+            ));
+        }
+        if m.get("schema").is_none() {
+            problem(format!("request body `{media}` has no schema"));
+        }
+        if m.get("encoding")
+            .and_then(Value::as_object)
+            .is_some_and(|e| !e.is_empty())
+        {
+            problem(format!(
+                "request body `{media}` has an `encoding`, which progenitor does not support"
+            ));
+        }
+    }
+}
+
+fn parameters(doc: &Value, op: &super::walk::Operation<'_>, problem: &mut impl FnMut(String)) {
+    for source in [op.path_item, op.value] {
+        for p in source
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(p) = spec::deref(doc, p) else {
+                continue;
+            };
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+            let location = p.get("in").and_then(Value::as_str).unwrap_or("?");
+            let style = p.get("style").and_then(Value::as_str);
+            let supported_style = match location {
+                "path" | "header" => style.is_none_or(|s| s == "simple"),
+                "query" => style.is_none_or(|s| s == "form"),
+                "cookie" => {
+                    problem(format!(
+                        "parameter `{name}` in cookie: progenitor does not support cookie parameters"
+                    ));
+                    true
+                }
+                _ => true,
+            };
+            if !supported_style {
+                problem(format!(
+                    "parameter `{name}` in {location} has style `{}`, which progenitor does not support",
+                    style.unwrap_or_default()
+                ));
+            }
+            if p.get("content").is_some() {
+                problem(format!(
+                    "parameter `{name}` uses `content`; progenitor needs a `schema`"
+                ));
+            }
+        }
+    }
+}

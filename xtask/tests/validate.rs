@@ -1,0 +1,327 @@
+//! `cargo xtask validate` on the fixtures (one broken rule each) and on the real spec.
+//!
+//! Every broken fixture must fail with its exact messages and no others: the expected lines
+//! are whole lines of the output and the problem count is exact.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary from the fixtures folder, so that messages start with the file name.
+fn validate(args: &[&str], dir: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("xtask runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Asserts that `fixture` fails with exactly `count` problems, among them each of `expected`
+/// (written without the `fixture:` prefix), as whole lines.
+fn fails_with(fixture: &str, count: usize, expected: &[&str]) {
+    let run = validate(&[fixture], &fixtures());
+    assert_eq!(
+        run.code,
+        Some(1),
+        "{fixture} did not fail:\n{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    for message in expected {
+        let line = format!("{fixture}:{message}");
+        assert!(
+            lines.contains(&line.as_str()),
+            "{fixture}: expected the line\n  {line}\namong\n{}",
+            run.stderr
+        );
+    }
+    let plural = if count == 1 { "problem" } else { "problems" };
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("{fixture}: {count} {plural}").as_str()),
+        "{fixture}: wrong problem count in\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        lines.len(),
+        count + 1,
+        "{fixture}: one line per problem:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_real_spec_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let run = validate(&[], &root);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("openapi/securities-api.yaml: valid OpenAPI 3.0.3: 33 operations,"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "one summary line: {}",
+        run.stdout
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn the_minimal_fixture_passes() {
+    let run = validate(&["valid.yaml"], &fixtures());
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "valid.yaml: valid OpenAPI 3.0.3: 1 operations, 2 schemas, 3 examples checked"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn rule_1_openapi_3_1_is_rejected() {
+    fails_with(
+        "rule1-openapi-3-1.yaml",
+        1,
+        &[
+            "/openapi: OpenAPI 3.1.0 is not supported (line 2): the document must be OpenAPI \
+           3.0.x (progenitor reads 3.0 only)",
+        ],
+    );
+}
+
+#[test]
+fn rule_1_yaml_syntax_errors_have_a_position() {
+    fails_with(
+        "rule1-yaml-syntax.yaml",
+        1,
+        &["20:14: not valid YAML: did not find expected ',' or ']', while parsing a flow sequence"],
+    );
+}
+
+#[test]
+fn rule_1_duplicate_keys_point_at_the_duplicate() {
+    fails_with(
+        "rule1-duplicate-key.yaml",
+        1,
+        &["21:7: not valid YAML: paths./v1/things/{id}.get: duplicate entry with key \"summary\" \
+           (the mapping starts at line 18)"],
+    );
+}
+
+#[test]
+fn rule_1_documents_progenitor_cannot_read_are_rejected() {
+    fails_with(
+        "rule1-not-openapi.yaml",
+        2,
+        &[
+            "48:5: not an OpenAPI 3.0 document as progenitor reads it: components.parameters: \
+             unknown variant `body`, expected one of `query`, `header`, `path`, `cookie`",
+            // The parameter is no longer a path parameter, so rule 3 misses it too.
+            "get_thing: path parameter `{id}` of /v1/things/{id} is not declared in `parameters`",
+        ],
+    );
+}
+
+#[test]
+fn rule_2_refs_resolve_and_path_items_are_inline() {
+    fails_with(
+        "rule2-refs.yaml",
+        6,
+        &[
+            "/paths/~1v1~1other: the path item is a `$ref` (#/paths/~1v1~1things~1{id}); \
+             progenitor rejects path-level references: write the path item inline",
+            "/paths/~1v1~1things~1{id}/get/parameters/0: `$ref: \
+             common.yaml#/components/parameters/Id` points outside this document; the spec \
+             must be one self-contained file",
+            "/paths/~1v1~1things~1{id}/get/responses/200/content/application~1json/schema: \
+             `$ref: #/components/schemas/Thingy` does not resolve",
+            "/paths/~1v1~1things~1{id}/get/responses/403: `$ref: #/components/schemas/ApiError` \
+             stands where a response is expected, so it must point into #/components/responses/",
+            // What the broken references take away, seen by rules 3 and 5.
+            "get_thing: path parameter `{id}` of /v1/things/{id} is not declared in `parameters`",
+            "get_thing: response 403 references #/components/schemas/ApiError, not a shared \
+             response under #/components/responses/",
+        ],
+    );
+}
+
+#[test]
+fn rule_3_operation_ids_tags_summaries_and_path_parameters() {
+    fails_with(
+        "rule3-operations.yaml",
+        9,
+        &[
+            "listThings: operationId `listThings` is not snake_case (lowercase words joined by \
+             `_`, as the Rust method names are)",
+            "listThings: has no tag",
+            "listThings: has no summary",
+            "get_thing: operationId `get_thing` is used by both GET /v1/things/{id} and GET \
+             /v1/things/{id}/parts/{part_id}",
+            "get_thing: tag `widgets` is not declared in the top-level `tags`",
+            "get_thing: has no summary",
+            "get_thing: path parameter `{part_id}` of /v1/things/{id}/parts/{part_id} is not \
+             declared in `parameters`",
+            "get_thing: declares path parameter `thing_id`, which \
+             /v1/things/{id}/parts/{part_id} does not use",
+            "get_thing: path parameter `thing_id` must be `required: true`",
+        ],
+    );
+}
+
+#[test]
+fn rule_4_servers_and_bearer_auth() {
+    fails_with(
+        "rule4-servers-security.yaml",
+        4,
+        &[
+            "/servers: the servers must be exactly https://api.securities.com.br and \
+             https://api-staging.securities.com.br (found: https://api.securities.example, \
+             https://api-staging.securities.com.br)",
+            "/servers/1/description: must start with `Staging` (codegen.rs finds the \
+             https://api-staging.securities.com.br server by it)",
+            "/security: the global security requirement must be exactly `- bearerAuth: []`",
+            "get_thing: overrides the global security without `bearerAuth`",
+        ],
+    );
+}
+
+#[test]
+fn rule_5_shared_error_responses() {
+    fails_with(
+        "rule5-shared-errors.yaml",
+        4,
+        &[
+            "get_thing: response 429 is missing: every operation references the shared error \
+             responses",
+            "get_thing: response 500 is written inline: reference the shared response with \
+             `$ref: \"#/components/responses/...\"`",
+            "/components/responses: the shared error responses must share one schema, but they \
+             use ApiError for Unauthorized, Forbidden, UnprocessableEntity, BadGateway, \
+             ServiceUnavailable; Thing for NotFound",
+            // The same mistakes, as progenitor would meet them (rule 6).
+            "get_thing: more than one error body type: 401, 403, 422, 502, 503 (ApiError) vs \
+             404 (Thing) vs 500 (no body); progenitor panics on it",
+        ],
+    );
+}
+
+#[test]
+fn rule_6_what_makes_progenitor_panic() {
+    fails_with(
+        "rule6-progenitor.yaml",
+        6,
+        &[
+            "replace_thing: a `default` response beside the typed success 200: progenitor takes \
+             `default` as a success and as an error, and panics when the bodies differ; list \
+             the error statuses instead",
+            "replace_thing: more than one success body type: default (ApiError) vs 200 (Thing); \
+             progenitor panics on it",
+            "create_thing: more than one success body type: 201 (ApiError) vs 200 (Thing); \
+             progenitor panics on it",
+            "create_thing: more than one error body type: 401, 403, 404, 422, 429, 500, 502, 503 \
+             (ApiError) vs 409 (raw text/html); progenitor panics on it",
+            "create_thing: the request body has 2 media types (application/json, \
+             application/xml); progenitor supports exactly one",
+            "create_thing: request body media type `application/xml` is not supported by \
+             progenitor (it sends application/json, application/x-www-form-urlencoded, \
+             application/octet-stream, text/plain, text/x-markdown)",
+        ],
+    );
+}
+
+#[test]
+fn rule_7_examples_match_their_schemas() {
+    let at = "/paths/~1v1~1things~1{id}/get/responses/200/content/application~1json";
+    fails_with(
+        "rule7-examples.yaml",
+        6,
+        &[
+            &format!(
+                "{at}/example: example does not match its schema: field /id: \"7\" is not of \
+                 type \"integer\""
+            ),
+            &format!(
+                "{at}/example: example does not match its schema: field /key: \"not-a-uuid\" \
+                 is not a \"uuid\""
+            ),
+            &format!(
+                "{at}/examples/broken: example does not match its schema: the example itself: \
+                 \"id\" is a required property"
+            ),
+            // `key` is not nullable; `file: null` in the same fixture is, and passes.
+            &format!(
+                "{at}/examples/broken: example does not match its schema: field /key: null is \
+                 not of type \"string\""
+            ),
+            "/components/parameters/Id/example: example does not match its schema: the example \
+             itself: \"seven\" is not of type \"integer\"",
+            "/components/schemas/ApiError/example: example does not match its schema: field \
+             /error: 404 is not of type \"string\"",
+        ],
+    );
+}
+
+#[test]
+fn rule_8_keyword_typos() {
+    fails_with(
+        "rule8-keyword-typos.yaml",
+        6,
+        &[
+            "/paths/~1v1~1things~1{id}/get/sumary: `sumary` is not a keyword of an OpenAPI 3.0 \
+             operation (did you mean `summary`?); it would be silently ignored",
+            "/components/schemas/Thing/requried: `requried` is not a keyword of an OpenAPI 3.0 \
+             schema (did you mean `required`?); it would be silently ignored",
+            "/components/schemas/Thing/properties/file/nulable: `nulable` is not a keyword of \
+             an OpenAPI 3.0 schema (did you mean `nullable`?); it would be silently ignored",
+            "/components/schemas/Thing/properties/id/type: `type: integr` is not an OpenAPI 3.0 \
+             type (string, number, integer, boolean, array, object); did you mean `integer`?",
+            "/components/schemas/ApiError/properties/thing: `nullable` beside `$ref` is ignored \
+             in OpenAPI 3.0; wrap the reference in `allOf` or move the keyword into the \
+             referenced schema",
+            // What the `nulable` typo does: `file` is not nullable, and the example's null fails.
+            "/paths/~1v1~1things~1{id}/get/responses/200/content/application~1json/example: \
+             example does not match its schema: field /file: null is not of type \"string\"",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_file_fails_with_its_name() {
+    let run = validate(&["no-such-spec.yaml"], &fixtures());
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .starts_with("no-such-spec.yaml: cannot read the spec:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = validate(&["a.yaml", "b.yaml"], &fixtures());
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("usage: cargo xtask"), "{}", run.stderr);
+}
