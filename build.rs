@@ -15,6 +15,7 @@ fn main() {
         Ok(yaml) => yaml,
         Err(e) => fail(&format!("{SPEC}: cannot read the spec: {e}")),
     };
+    let started = std::time::Instant::now();
     let generated = match codegen::generate(SPEC, &yaml) {
         Ok(generated) => generated,
         Err(message) => fail(&message),
@@ -22,10 +23,11 @@ fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     write(&out.join("client.rs"), &generated.code);
     build_print::info!(
-        "securities-api: generated {} operations and {} schema types from {SPEC} ({} lines)",
+        "securities-api: generated {} operations and {} schema types from {SPEC} ({} lines, {} ms)",
         generated.operations,
         generated.schemas,
-        generated.lines
+        generated.lines,
+        started.elapsed().as_millis()
     );
     // Only generated for the features that compile them, to keep default builds lean.
     if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {

@@ -353,7 +353,7 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
-/// Per paginated list: the [`Page`] impl of its page type and the `pages()`/`stream()`
+/// Per paginated list: the `Page` impl of its page type and the `pages()`/`stream()`
 /// methods of its request builder, both thin calls into the hand-written `src/pagination.rs`.
 fn pagination(spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let lists = paginated_lists(spec)?;
@@ -776,7 +776,7 @@ impl ::schemars::JsonSchema for {name} {{
 }
 
 /// A `call()` method on every operation's request builder: `send()` and then the crate's
-/// [`Error`](crate::Error), which names the operation and the status, and the body alone.
+/// `Error` (`crate::Error`), which names the operation and the status, and the body alone.
 fn call_methods(operations: &[Operation]) -> String {
     let mut s = String::new();
     for op in operations {

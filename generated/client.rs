@@ -23,6 +23,7 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         ///Account that owns the arrangement.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<i64>,
+        ///Id of the arrangement member.
         pub id: i64,
         ///Account that takes part in it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -63,6 +64,7 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         schemars::JsonSchema
     )]
     pub struct ArrangementList {
+        ///The arrangement members of this page.
         pub arrangements: ::std::vec::Vec<Arrangement>,
         pub page_infos: PageInfos,
     }
@@ -88,8 +90,10 @@ single assignment only.
         pub assignee_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch: ::std::option::Option<Batch>,
+        ///Id of the batch (Lote).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch_id: ::std::option::Option<i64>,
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Account of the endorser (endossatário), the seller.
@@ -98,14 +102,17 @@ single assignment only.
         ///Value of the term as a decimal string, such as `"96500.5"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub full_amount: ::std::option::Option<::std::string::String>,
+        ///Id of the assignment term.
         pub id: i64,
         ///Date of issue (a date, although the manual's table says boolean).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///Number of the assignment term.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::AssignmentStatus>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -149,22 +156,29 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct Batch {
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Id of the batch.
         pub id: i64,
+        ///Number of the batch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         ///How many CCBs the batch will hold.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<i32>,
+        ///How many CCBs have been added to the batch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_added: ::std::option::Option<i32>,
+        ///How many CCBs of the batch have been approved.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_approved: ::std::option::Option<i32>,
+        ///How many CCBs of the batch have been signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_signed: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::BatchStatus>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -198,6 +212,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct BatchList {
+        ///The batches of this page.
         pub batches: ::std::vec::Vec<Batch>,
         pub page_infos: PageInfos,
     }
@@ -215,6 +230,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct Document {
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Where the signed file can be downloaded; null until there is one.
@@ -228,6 +244,7 @@ single assignment only.
         ///State of the document in the signing service (for example `created`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -249,17 +266,22 @@ single assignment only.
         ///Account of the endorser.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignor: ::std::option::Option<i64>,
+        ///How many contracts (CCBs) are assigned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cession_contracts: ::std::option::Option<i32>,
+        ///Number of the assignment (cessão).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cession_number: ::std::option::Option<i64>,
+        ///How many installments are assigned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cession_parcels: ::std::option::Option<i32>,
+        ///Value of the assignment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cession_value: ::std::option::Option<f64>,
         ///Numbers of the CCBs in the process.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub contracts: ::std::vec::Vec<i64>,
+        ///Assignment process the record belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub process: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -301,6 +323,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct LegacyContract {
+        ///Number of the contract (CCB).
         pub number: ::std::string::String,
     }
     impl LegacyContract {
@@ -335,6 +358,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct LegacyExecuteAssignment {
+        ///The contracts (CCBs) to put in the process, by number.
         pub contracts: ::std::vec::Vec<LegacyContract>,
         ///The process returned by `legacy_create_assignment`.
         pub process: ::std::string::String,
@@ -360,10 +384,15 @@ manual's table says integer, but values are money and come back with decimals.
         ///Where the platform reports the progress of the process.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
+        ///How many contracts (CCBs) are assigned.
         pub cession_contracts: i32,
+        ///Number of the assignment (cessão).
         pub cession_number: ::std::string::String,
+        ///How many installments are assigned.
         pub cession_parcels: i32,
+        ///Value of the assignment.
         pub cession_value: f64,
+        ///Date of issue.
         pub issue_date: ::chrono::naive::NaiveDate,
         pub template_data: TemplateData,
         ///Account of the assignee.
@@ -384,6 +413,7 @@ manual's table says integer, but values are money and come back with decimals.
     )]
     pub struct LegacyNewProposal {
         pub document_data: TemplateData,
+        ///Key of the document template in the signing service.
         pub template_key: ::uuid::Uuid,
     }
     impl LegacyNewProposal {
@@ -401,25 +431,36 @@ manual's table says integer, but values are money and come back with decimals.
     )]
     pub struct LegacyNewSigner {
         pub auth: crate::types::SignerAuth,
+        ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         pub communicate_by: crate::types::CommunicateBy,
+        ///CPF, CNPJ or passport number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub documentation: ::std::option::Option<::std::string::String>,
+        ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must pass facial biometrics when signing.
         #[serde(default)]
         pub facial_biometrics_enabled: bool,
+        ///Full name of the signer.
         pub full_name: ::std::string::String,
+        ///Whether the signer must draw a handwritten signature.
         #[serde(default)]
         pub handwritten_enabled: bool,
+        ///Whether the signer has a CPF, CNPJ or passport.
         #[serde(default = "defaults::default_bool::<true>")]
         pub has_documentation: bool,
+        ///Whether the signer must pass a liveness check.
         #[serde(default)]
         pub liveness_enabled: bool,
+        ///Whether the signer must photograph an official identity document.
         #[serde(default)]
         pub official_document_enabled: bool,
+        ///Phone number of the signer.
         pub phone_number: ::std::string::String,
+        ///Whether the signer must take a selfie when signing.
         #[serde(default)]
         pub selfie_enabled: bool,
         pub sign_as: crate::types::SignAs,
@@ -440,11 +481,15 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacyNewSignerLink {
+        ///Id of the document to be signed.
         pub document_id: i64,
+        ///Signing group: signers sign in the order of their groups.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub group: ::std::option::Option<::std::string::String>,
+        ///Message for the body of the e-mail that asks for the signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the signer may refuse to sign.
         #[serde(default)]
         pub refusable: bool,
     }
@@ -510,32 +555,43 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacySecurity {
+        ///Value of the assignment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cession_value: ::std::option::Option<f64>,
+        ///Due date of the first installment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_installment_due_date: ::std::option::Option<
             ::chrono::naive::NaiveDate,
         >,
+        ///Id of the CCB.
         pub id: i64,
+        ///CPF of the issuer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_cpf: ::std::option::Option<::std::string::String>,
+        ///Full name of the issuer (the borrower, emitente).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_full_name: ::std::option::Option<::std::string::String>,
+        ///Due date of the last installment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_installment_due_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///Total value of the financing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub leasing_total_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<TemplateData>,
+        ///Number of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i64>,
+        ///Number of installments.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parcels: ::std::option::Option<i32>,
+        ///Value of each installment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parcels_value: ::std::option::Option<f64>,
         ///Assignment process the CCB belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub process: ::std::option::Option<i64>,
+        ///Present value of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub today_value: ::std::option::Option<f64>,
     }
@@ -555,37 +611,52 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
     pub struct LegacySigner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<crate::types::SignerAuth>,
+        ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub communicate_by: ::std::option::Option<crate::types::CommunicateBy>,
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///CPF, CNPJ or passport number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub documentation: ::std::option::Option<::std::string::String>,
+        ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must pass facial biometrics when signing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub facial_biometrics_enabled: ::std::option::Option<bool>,
+        ///Full name of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub full_name: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must draw a handwritten signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub handwritten_enabled: ::std::option::Option<bool>,
+        ///Whether the signer has a CPF, CNPJ or passport.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_documentation: ::std::option::Option<bool>,
+        ///Id of the signer.
         pub id: i64,
+        ///Key of the record in the signing service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
+        ///Whether the signer must pass a liveness check.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liveness_enabled: ::std::option::Option<bool>,
+        ///Whether the signer must photograph an official identity document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub official_document_enabled: ::std::option::Option<bool>,
+        ///Phone number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must take a selfie when signing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selfie_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -619,19 +690,27 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacySignerLink {
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Id of the document to be signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_id: ::std::option::Option<i64>,
+        ///Signing group: signers sign in the order of their groups.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub group: ::std::option::Option<::std::string::String>,
+        ///Id of the signer link.
         pub id: i64,
+        ///Message for the body of the e-mail that asks for the signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the signer may refuse to sign.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refusable: ::std::option::Option<bool>,
+        ///Id of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signer_id: ::std::option::Option<i64>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -673,7 +752,9 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub endorser_id: i64,
         ///Value of the term; normally the sum of its CCBs, but not checked.
         pub full_amount: f64,
+        ///Date of issue.
         pub issue_date: ::chrono::naive::NaiveDate,
+        ///Number of the assignment term.
         pub number: ::std::string::String,
         pub template_data: TemplateData,
     }
@@ -707,6 +788,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewBatch {
+        ///Number of the batch.
         pub number: ::std::string::String,
         ///How many CCBs the batch will hold (at least 1).
         pub quantity: i32,
@@ -784,6 +866,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewSecurityBatch {
+        ///Id of the CCB.
         pub security_id: i64,
     }
     impl NewSecurityBatch {
@@ -819,18 +902,22 @@ the platform asks for them depending on `has_documentation` and `auth`.
     )]
     pub struct NewSigner {
         pub auth: crate::types::SignerAuth,
+        ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         pub communicate_by: crate::types::CommunicateBy,
         ///CPF, CNPJ or passport number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub documentation: ::std::option::Option<::std::string::String>,
+        ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Full name of the signer.
         pub full_name: ::std::string::String,
         ///Whether the signer has a CPF, CNPJ or passport (true when left out).
         #[serde(default = "defaults::default_bool::<true>")]
         pub has_documentation: bool,
+        ///Phone number of the signer.
         pub phone_number: ::std::string::String,
         pub sign_as: crate::types::SignAs,
     }
@@ -848,9 +935,11 @@ the platform asks for them depending on `has_documentation` and `auth`.
         schemars::JsonSchema
     )]
     pub struct NewSignerLink {
+        ///Id of the document to be signed.
         pub document_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
+        ///Id of the signer.
         pub signer_id: i64,
     }
     impl NewSignerLink {
@@ -944,12 +1033,14 @@ fields only; `document_data` and `document` come with a single proposal.
         schemars::JsonSchema
     )]
     pub struct Proposal {
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document: ::std::option::Option<Document>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_data: ::std::option::Option<TemplateData>,
+        ///Id of the proposal.
         pub id: i64,
         ///Number of installments.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -963,6 +1054,7 @@ fields only; `document_data` and `document` come with a single proposal.
         ///Number of the proposal; the CCB born from it keeps it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -997,6 +1089,7 @@ fields only; `document_data` and `document` come with a single proposal.
     )]
     pub struct ProposalList {
         pub page_infos: PageInfos,
+        ///The proposals of this page.
         pub proposals: ::std::vec::Vec<Proposal>,
     }
     impl ProposalList {
@@ -1015,22 +1108,27 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct Security {
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Free-form data of the signed document (its last event, its file).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub document_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Id of the CCB.
         pub id: i64,
+        ///Number of installments.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub installments: ::std::option::Option<i32>,
         ///CPF or CNPJ of the issuer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_document: ::std::option::Option<::std::string::String>,
+        ///Full name of the issuer (the borrower, emitente).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_full_name: ::std::option::Option<::std::string::String>,
         ///Number of the CCB (that of its proposal).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -1048,15 +1146,20 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SecurityBatch {
+        ///Id of the batch (Lote).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch_id: ::std::option::Option<i64>,
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Id of the CCB placement.
         pub id: i64,
+        ///Id of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::BatchStatus>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -1091,6 +1194,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     )]
     pub struct SecurityBatchList {
         pub page_infos: PageInfos,
+        ///The CCB placements of this page.
         pub security_batches: ::std::vec::Vec<SecurityBatch>,
     }
     impl SecurityBatchList {
@@ -1124,6 +1228,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     )]
     pub struct SecurityList {
         pub page_infos: PageInfos,
+        ///The CCBs of this page.
         pub securities: ::std::vec::Vec<Security>,
     }
     impl SecurityList {
@@ -1142,30 +1247,37 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     pub struct Signer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth: ::std::option::Option<crate::types::SignerAuth>,
+        ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub communicate_by: ::std::option::Option<crate::types::CommunicateBy>,
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///CPF, CNPJ or passport number; null without documentation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub documentation: ::std::option::Option<::std::string::String>,
+        ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Full name of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub full_name: ::std::option::Option<::std::string::String>,
         ///Whether the signer has a CPF, CNPJ or passport.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_documentation: ::std::option::Option<bool>,
+        ///Id of the signer.
         pub id: i64,
         ///Key of the signer in the signing service; null until it has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
+        ///Phone number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -1199,15 +1311,21 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SignerLink {
+        ///Key of the signing batch in the signing service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch_key: ::std::option::Option<::uuid::Uuid>,
+        ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Id of the document to be signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_id: ::std::option::Option<i64>,
+        ///Id of the signer link.
         pub id: i64,
+        ///Key of the record in the signing service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
+        ///Key of the signature request in the signing service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_signature_key: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1215,8 +1333,10 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         ///Whether the signer has signed the document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signed: ::std::option::Option<bool>,
+        ///Id of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signer_id: ::std::option::Option<i64>,
+        ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -1250,6 +1370,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SignerLinkList {
+        ///The signer links of this page.
         pub lists: ::std::vec::Vec<SignerLink>,
         pub page_infos: PageInfos,
     }
@@ -1268,6 +1389,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     )]
     pub struct SignerList {
         pub page_infos: PageInfos,
+        ///The signers of this page.
         pub signers: ::std::vec::Vec<Signer>,
     }
     impl SignerList {

@@ -161,6 +161,12 @@ impl ClientBuilder {
         let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
             .map_err(|_| ConfigError::InvalidUserAgent(user_agent.to_string()))?;
 
+        // With the `rustls-ring` feature reqwest has no crypto provider of its own and uses
+        // rustls' process-wide one: install ring unless the application already chose one
+        // (the error only says that one is installed).
+        #[cfg(feature = "rustls-ring")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, authorization);
         let http = reqwest::Client::builder()

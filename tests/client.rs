@@ -94,22 +94,39 @@ fn environments_take_their_urls_from_the_spec() {
     assert_eq!(servers, [production.base_url(), staging.base_url()]);
 }
 
-#[test]
-fn https_base_urls_build() {
-    // reqwest without a TLS backend only fails when a request is sent; this build would
-    // succeed either way, so also check that the client was built with TLS support by
-    // asking reqwest to require it.
+#[tokio::test]
+async fn https_is_compiled_in() {
+    // Without a TLS backend reqwest only fails when a request is sent ("scheme is not http").
+    // Here a TCP server accepts and hangs up: the client must get as far as a TLS handshake.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            drop(stream);
+        }
+    });
     let client = Client::builder()
         .token("t")
-        .base_url("https://example.com/api/")
+        .base_url(format!("https://{addr}/api/"))
+        .retry_policy(securities_api::RetryPolicy::disabled())
         .build()
         .expect("client");
-    assert_eq!(client.base_url(), "https://example.com/api");
-    reqwest::Client::builder()
-        .https_only(true)
-        .use_rustls_tls()
-        .build()
-        .expect("rustls is compiled in");
+    assert_eq!(client.base_url(), format!("https://{addr}/api"));
+    let error = client
+        .list_batches()
+        .call()
+        .await
+        .expect_err("no TLS server there");
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        chain.push_str(&format!(" <- {cause}"));
+        source = cause.source();
+    }
+    assert_eq!(error.kind(), securities_api::ErrorKind::Connect, "{chain}");
+    assert!(!chain.contains("scheme"), "https is not supported: {chain}");
 }
 
 #[test]
