@@ -59,6 +59,7 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
     add_to_types_module(&mut file, &open_enums).map_err(|e| format!("{name}: {e}"))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut FillDocs::default(), &mut file);
 
     let mut code = String::from(HEADER);
     code.push_str(&prettyplease::unparse(&file));
@@ -444,8 +445,9 @@ pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
     let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?.len();
     let code =
         allow_path_prefix(&tokens.to_string(), operations).map_err(|e| format!("{name}: {e}"))?;
-    let file: syn::File = syn::parse_str(&code)
+    let mut file: syn::File = syn::parse_str(&code)
         .map_err(|e| format!("{name}: progenitor produced mock code that does not parse: {e}"))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut FillDocs::default(), &mut file);
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
 
@@ -800,4 +802,94 @@ impl builder::{builder}<'_> {{
         );
     }
     s
+}
+
+/// Gives a doc comment to every public item progenitor and typify leave without one (builder
+/// setters, constructors, fields whose schema is a `$ref`), so that the crate documents every
+/// public item; the words come from the item's name.
+#[derive(Default)]
+struct FillDocs {
+    /// The struct whose fields are being visited.
+    owner: Option<String>,
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+fn push_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    if !has_doc(attrs) {
+        attrs.push(syn::parse_quote!(#[doc = #text]));
+    }
+}
+
+fn is_public(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+impl syn::visit_mut::VisitMut for FillDocs {
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        if is_public(&item.vis) {
+            push_doc(&mut item.attrs, &format!("`{}`.", item.ident));
+        }
+        let previous = self.owner.replace(item.ident.to_string());
+        syn::visit_mut::visit_item_struct_mut(self, item);
+        self.owner = previous;
+    }
+
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        if let (true, Some(name)) = (is_public(&field.vis), &field.ident) {
+            let owner = self.owner.as_deref().unwrap_or("the value");
+            push_doc(
+                &mut field.attrs,
+                &format!("The `{name}` of {owner} (see its type)."),
+            );
+        }
+        syn::visit_mut::visit_field_mut(self, field);
+    }
+
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if is_public(&item.vis) {
+            push_doc(
+                &mut item.attrs,
+                &format!("Generated `{}` items.", item.ident),
+            );
+        }
+        syn::visit_mut::visit_item_mod_mut(self, item);
+    }
+
+    fn visit_trait_item_fn_mut(&mut self, item: &mut syn::TraitItemFn) {
+        // The one generated trait is the mock server's: a method per operation.
+        let name = item.sig.ident.to_string();
+        push_doc(
+            &mut item.attrs,
+            &format!(
+                "Mocks `{name}`: `config_fn` says what the request must match and what the \
+                 mock answers."
+            ),
+        );
+        syn::visit_mut::visit_trait_item_fn_mut(self, item);
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, item: &mut syn::ImplItemFn) {
+        if is_public(&item.vis) {
+            let name = item.sig.ident.to_string();
+            let text = match name.as_str() {
+                "new" => {
+                    "Creates it; the client's method of the same name as the operation is the \
+                          usual way to get one."
+                        .to_string()
+                }
+                "builder" => "Starts a builder of this type.".to_string(),
+                "body_map" => {
+                    "Changes the request body with `f`, starting from the one set so far."
+                        .to_string()
+                }
+                "body" => "Sets the request body.".to_string(),
+                other => format!("Sets `{other}`."),
+            };
+            push_doc(&mut item.attrs, &text);
+        }
+        syn::visit_mut::visit_impl_item_fn_mut(self, item);
+    }
 }

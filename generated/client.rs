@@ -29,12 +29,14 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub member_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `member_type` of Arrangement (see its type).
         pub member_type: ::std::option::Option<crate::types::MemberType>,
         ///Who signs on behalf of the member.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub signers: ::std::vec::Vec<Signer>,
     }
     impl Arrangement {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Arrangement {
             Default::default()
         }
@@ -48,9 +50,11 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         schemars::JsonSchema
     )]
     pub struct ArrangementEnvelope {
+        ///The `arrangement` of ArrangementEnvelope (see its type).
         pub arrangement: Arrangement,
     }
     impl ArrangementEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::ArrangementEnvelope {
             Default::default()
         }
@@ -66,9 +70,11 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
     pub struct ArrangementList {
         ///The arrangement members of this page.
         pub arrangements: ::std::vec::Vec<Arrangement>,
+        ///The `page_infos` of ArrangementList (see its type).
         pub page_infos: PageInfos,
     }
     impl ArrangementList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::ArrangementList {
             Default::default()
         }
@@ -89,6 +95,7 @@ single assignment only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignee_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `batch` of Assignment (see its type).
         pub batch: ::std::option::Option<Batch>,
         ///Id of the batch (Lote).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -111,12 +118,14 @@ single assignment only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of Assignment (see its type).
         pub status: ::std::option::Option<crate::types::AssignmentStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Assignment {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Assignment {
             Default::default()
         }
@@ -177,12 +186,14 @@ single assignment only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_signed: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of Batch (see its type).
         pub status: ::std::option::Option<crate::types::BatchStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Batch {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Batch {
             Default::default()
         }
@@ -196,9 +207,11 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct BatchEnvelope {
+        ///The `batch` of BatchEnvelope (see its type).
         pub batch: Batch,
     }
     impl BatchEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::BatchEnvelope {
             Default::default()
         }
@@ -214,9 +227,11 @@ single assignment only.
     pub struct BatchList {
         ///The batches of this page.
         pub batches: ::std::vec::Vec<Batch>,
+        ///The `page_infos` of BatchList (see its type).
         pub page_infos: PageInfos,
     }
     impl BatchList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::BatchList {
             Default::default()
         }
@@ -249,6 +264,7 @@ single assignment only.
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Document {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Document {
             Default::default()
         }
@@ -285,12 +301,14 @@ single assignment only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub process: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of LegacyAssignment (see its type).
         pub status: ::std::option::Option<crate::types::LegacyAssignmentStatus>,
         ///Account of the assignee.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transferee: ::std::option::Option<i64>,
     }
     impl LegacyAssignment {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyAssignment {
             Default::default()
         }
@@ -307,9 +325,11 @@ single assignment only.
         ///Identifier of the process, to pass to `legacy_execute_assignment`.
         pub process: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of LegacyAssignmentProcess (see its type).
         pub status: ::std::option::Option<crate::types::LegacyAssignmentStatus>,
     }
     impl LegacyAssignmentProcess {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyAssignmentProcess {
             Default::default()
         }
@@ -327,6 +347,7 @@ single assignment only.
         pub number: ::std::string::String,
     }
     impl LegacyContract {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyContract {
             Default::default()
         }
@@ -342,9 +363,11 @@ single assignment only.
     )]
     pub struct LegacyExecuteAccepted {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of LegacyExecuteAccepted (see its type).
         pub status: ::std::option::Option<crate::types::LegacyAssignmentStatus>,
     }
     impl LegacyExecuteAccepted {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyExecuteAccepted {
             Default::default()
         }
@@ -364,6 +387,7 @@ single assignment only.
         pub process: ::std::string::String,
     }
     impl LegacyExecuteAssignment {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyExecuteAssignment {
             Default::default()
         }
@@ -394,11 +418,13 @@ manual's table says integer, but values are money and come back with decimals.
         pub cession_value: f64,
         ///Date of issue.
         pub issue_date: ::chrono::naive::NaiveDate,
+        ///The `template_data` of LegacyNewAssignment (see its type).
         pub template_data: TemplateData,
         ///Account of the assignee.
         pub transferee: i64,
     }
     impl LegacyNewAssignment {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewAssignment {
             Default::default()
         }
@@ -412,11 +438,13 @@ manual's table says integer, but values are money and come back with decimals.
         schemars::JsonSchema
     )]
     pub struct LegacyNewProposal {
+        ///The `document_data` of LegacyNewProposal (see its type).
         pub document_data: TemplateData,
         ///Key of the document template in the signing service.
         pub template_key: ::uuid::Uuid,
     }
     impl LegacyNewProposal {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewProposal {
             Default::default()
         }
@@ -430,10 +458,12 @@ manual's table says integer, but values are money and come back with decimals.
         schemars::JsonSchema
     )]
     pub struct LegacyNewSigner {
+        ///The `auth` of LegacyNewSigner (see its type).
         pub auth: crate::types::SignerAuth,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///The `communicate_by` of LegacyNewSigner (see its type).
         pub communicate_by: crate::types::CommunicateBy,
         ///CPF, CNPJ or passport number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -463,9 +493,11 @@ manual's table says integer, but values are money and come back with decimals.
         ///Whether the signer must take a selfie when signing.
         #[serde(default)]
         pub selfie_enabled: bool,
+        ///The `sign_as` of LegacyNewSigner (see its type).
         pub sign_as: crate::types::SignAs,
     }
     impl LegacyNewSigner {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewSigner {
             Default::default()
         }
@@ -494,6 +526,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub refusable: bool,
     }
     impl LegacyNewSignerLink {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewSignerLink {
             Default::default()
         }
@@ -507,9 +540,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacyNewSignerLinkRequest {
+        ///The `list` of LegacyNewSignerLinkRequest (see its type).
         pub list: LegacyNewSignerLink,
     }
     impl LegacyNewSignerLinkRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewSignerLinkRequest {
             Default::default()
         }
@@ -523,9 +558,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacyNewSignerRequest {
+        ///The `signer` of LegacyNewSignerRequest (see its type).
         pub signer: LegacyNewSigner,
     }
     impl LegacyNewSignerRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyNewSignerRequest {
             Default::default()
         }
@@ -539,9 +576,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacyProposalRequest {
+        ///The `proposal` of LegacyProposalRequest (see its type).
         pub proposal: LegacyNewProposal,
     }
     impl LegacyProposalRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyProposalRequest {
             Default::default()
         }
@@ -578,6 +617,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub leasing_total_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `metadata` of LegacySecurity (see its type).
         pub metadata: ::std::option::Option<TemplateData>,
         ///Number of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -596,6 +636,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub today_value: ::std::option::Option<f64>,
     }
     impl LegacySecurity {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacySecurity {
             Default::default()
         }
@@ -610,11 +651,13 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
     )]
     pub struct LegacySigner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `auth` of LegacySigner (see its type).
         pub auth: ::std::option::Option<crate::types::SignerAuth>,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `communicate_by` of LegacySigner (see its type).
         pub communicate_by: ::std::option::Option<crate::types::CommunicateBy>,
         ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -655,12 +698,14 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selfie_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `sign_as` of LegacySigner (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl LegacySigner {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacySigner {
             Default::default()
         }
@@ -674,9 +719,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacySignerEnvelope {
+        ///The `signer` of LegacySignerEnvelope (see its type).
         pub signer: LegacySigner,
     }
     impl LegacySignerEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacySignerEnvelope {
             Default::default()
         }
@@ -715,6 +762,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl LegacySignerLink {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacySignerLink {
             Default::default()
         }
@@ -728,9 +776,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct LegacySignerLinkEnvelope {
+        ///The `list` of LegacySignerLinkEnvelope (see its type).
         pub list: LegacySignerLink,
     }
     impl LegacySignerLinkEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::LegacySignerLinkEnvelope {
             Default::default()
         }
@@ -756,9 +806,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub issue_date: ::chrono::naive::NaiveDate,
         ///Number of the assignment term.
         pub number: ::std::string::String,
+        ///The `template_data` of NewAssignment (see its type).
         pub template_data: TemplateData,
     }
     impl NewAssignment {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewAssignment {
             Default::default()
         }
@@ -772,9 +824,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewAssignmentRequest {
+        ///The `assignment` of NewAssignmentRequest (see its type).
         pub assignment: NewAssignment,
     }
     impl NewAssignmentRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewAssignmentRequest {
             Default::default()
         }
@@ -794,6 +848,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub quantity: i32,
     }
     impl NewBatch {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewBatch {
             Default::default()
         }
@@ -807,9 +862,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewBatchRequest {
+        ///The `batch` of NewBatchRequest (see its type).
         pub batch: NewBatch,
     }
     impl NewBatchRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewBatchRequest {
             Default::default()
         }
@@ -823,6 +880,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewProposal {
+        ///The `document_data` of NewProposal (see its type).
         pub document_data: TemplateData,
         ///Number of installments.
         pub installments: i32,
@@ -837,6 +895,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub template_key: ::uuid::Uuid,
     }
     impl NewProposal {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewProposal {
             Default::default()
         }
@@ -850,9 +909,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewProposalRequest {
+        ///The `proposal` of NewProposalRequest (see its type).
         pub proposal: NewProposal,
     }
     impl NewProposalRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewProposalRequest {
             Default::default()
         }
@@ -870,6 +931,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         pub security_id: i64,
     }
     impl NewSecurityBatch {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSecurityBatch {
             Default::default()
         }
@@ -883,9 +945,11 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewSecurityBatchRequest {
+        ///The `security_batch` of NewSecurityBatchRequest (see its type).
         pub security_batch: NewSecurityBatch,
     }
     impl NewSecurityBatchRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSecurityBatchRequest {
             Default::default()
         }
@@ -901,10 +965,12 @@ the platform asks for them depending on `has_documentation` and `auth`.
         schemars::JsonSchema
     )]
     pub struct NewSigner {
+        ///The `auth` of NewSigner (see its type).
         pub auth: crate::types::SignerAuth,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///The `communicate_by` of NewSigner (see its type).
         pub communicate_by: crate::types::CommunicateBy,
         ///CPF, CNPJ or passport number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -919,9 +985,11 @@ the platform asks for them depending on `has_documentation` and `auth`.
         pub has_documentation: bool,
         ///Phone number of the signer.
         pub phone_number: ::std::string::String,
+        ///The `sign_as` of NewSigner (see its type).
         pub sign_as: crate::types::SignAs,
     }
     impl NewSigner {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSigner {
             Default::default()
         }
@@ -938,11 +1006,13 @@ the platform asks for them depending on `has_documentation` and `auth`.
         ///Id of the document to be signed.
         pub document_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `sign_as` of NewSignerLink (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///Id of the signer.
         pub signer_id: i64,
     }
     impl NewSignerLink {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSignerLink {
             Default::default()
         }
@@ -956,9 +1026,11 @@ the platform asks for them depending on `has_documentation` and `auth`.
         schemars::JsonSchema
     )]
     pub struct NewSignerLinkRequest {
+        ///The `list` of NewSignerLinkRequest (see its type).
         pub list: NewSignerLink,
     }
     impl NewSignerLinkRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSignerLinkRequest {
             Default::default()
         }
@@ -972,9 +1044,11 @@ the platform asks for them depending on `has_documentation` and `auth`.
         schemars::JsonSchema
     )]
     pub struct NewSignerRequest {
+        ///The `signer` of NewSignerRequest (see its type).
         pub signer: NewSigner,
     }
     impl NewSignerRequest {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::NewSignerRequest {
             Default::default()
         }
@@ -1018,6 +1092,7 @@ at the ends.
         pub total_pages: ::std::option::Option<i64>,
     }
     impl PageInfos {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::PageInfos {
             Default::default()
         }
@@ -1037,8 +1112,10 @@ fields only; `document_data` and `document` come with a single proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `document` of Proposal (see its type).
         pub document: ::std::option::Option<Document>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `document_data` of Proposal (see its type).
         pub document_data: ::std::option::Option<TemplateData>,
         ///Id of the proposal.
         pub id: i64,
@@ -1059,6 +1136,7 @@ fields only; `document_data` and `document` come with a single proposal.
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Proposal {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Proposal {
             Default::default()
         }
@@ -1072,9 +1150,11 @@ fields only; `document_data` and `document` come with a single proposal.
         schemars::JsonSchema
     )]
     pub struct ProposalEnvelope {
+        ///The `proposal` of ProposalEnvelope (see its type).
         pub proposal: Proposal,
     }
     impl ProposalEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::ProposalEnvelope {
             Default::default()
         }
@@ -1088,11 +1168,13 @@ fields only; `document_data` and `document` come with a single proposal.
         schemars::JsonSchema
     )]
     pub struct ProposalList {
+        ///The `page_infos` of ProposalList (see its type).
         pub page_infos: PageInfos,
         ///The proposals of this page.
         pub proposals: ::std::vec::Vec<Proposal>,
     }
     impl ProposalList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::ProposalList {
             Default::default()
         }
@@ -1133,6 +1215,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Security {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Security {
             Default::default()
         }
@@ -1158,12 +1241,14 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of SecurityBatch (see its type).
         pub status: ::std::option::Option<crate::types::BatchStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl SecurityBatch {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityBatch {
             Default::default()
         }
@@ -1177,9 +1262,11 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SecurityBatchEnvelope {
+        ///The `security_batch` of SecurityBatchEnvelope (see its type).
         pub security_batch: SecurityBatch,
     }
     impl SecurityBatchEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityBatchEnvelope {
             Default::default()
         }
@@ -1193,11 +1280,13 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SecurityBatchList {
+        ///The `page_infos` of SecurityBatchList (see its type).
         pub page_infos: PageInfos,
         ///The CCB placements of this page.
         pub security_batches: ::std::vec::Vec<SecurityBatch>,
     }
     impl SecurityBatchList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityBatchList {
             Default::default()
         }
@@ -1211,9 +1300,11 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SecurityEnvelope {
+        ///The `security` of SecurityEnvelope (see its type).
         pub security: Security,
     }
     impl SecurityEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityEnvelope {
             Default::default()
         }
@@ -1227,11 +1318,13 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SecurityList {
+        ///The `page_infos` of SecurityList (see its type).
         pub page_infos: PageInfos,
         ///The CCBs of this page.
         pub securities: ::std::vec::Vec<Security>,
     }
     impl SecurityList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityList {
             Default::default()
         }
@@ -1246,11 +1339,13 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     )]
     pub struct Signer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `auth` of Signer (see its type).
         pub auth: ::std::option::Option<crate::types::SignerAuth>,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `communicate_by` of Signer (see its type).
         pub communicate_by: ::std::option::Option<crate::types::CommunicateBy>,
         ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1276,12 +1371,14 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `sign_as` of Signer (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Signer {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::Signer {
             Default::default()
         }
@@ -1295,9 +1392,11 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SignerEnvelope {
+        ///The `signer` of SignerEnvelope (see its type).
         pub signer: Signer,
     }
     impl SignerEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SignerEnvelope {
             Default::default()
         }
@@ -1329,6 +1428,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_signature_key: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `sign_as` of SignerLink (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///Whether the signer has signed the document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1341,6 +1441,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl SignerLink {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SignerLink {
             Default::default()
         }
@@ -1354,9 +1455,11 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SignerLinkEnvelope {
+        ///The `list` of SignerLinkEnvelope (see its type).
         pub list: SignerLink,
     }
     impl SignerLinkEnvelope {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SignerLinkEnvelope {
             Default::default()
         }
@@ -1372,9 +1475,11 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     pub struct SignerLinkList {
         ///The signer links of this page.
         pub lists: ::std::vec::Vec<SignerLink>,
+        ///The `page_infos` of SignerLinkList (see its type).
         pub page_infos: PageInfos,
     }
     impl SignerLinkList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SignerLinkList {
             Default::default()
         }
@@ -1388,11 +1493,13 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         schemars::JsonSchema
     )]
     pub struct SignerList {
+        ///The `page_infos` of SignerList (see its type).
         pub page_infos: PageInfos,
         ///The signers of this page.
         pub signers: ::std::vec::Vec<Signer>,
     }
     impl SignerList {
+        ///Starts a builder of this type.
         pub fn builder() -> builder::SignerList {
             Default::default()
         }
@@ -1438,6 +1545,7 @@ numbers.
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        ///`Arrangement`.
         pub struct Arrangement {
             account_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -1469,6 +1577,7 @@ numbers.
             }
         }
         impl Arrangement {
+            ///Sets `account_id`.
             pub fn account_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1481,6 +1590,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1491,6 +1601,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `member_id`.
             pub fn member_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1503,6 +1614,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `member_type`.
             pub fn member_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1517,6 +1629,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signers`.
             pub fn signers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Signer>>,
@@ -1556,6 +1669,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`ArrangementEnvelope`.
         pub struct ArrangementEnvelope {
             arrangement: ::std::result::Result<
                 super::Arrangement,
@@ -1570,6 +1684,7 @@ numbers.
             }
         }
         impl ArrangementEnvelope {
+            ///Sets `arrangement`.
             pub fn arrangement<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Arrangement>,
@@ -1602,6 +1717,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`ArrangementList`.
         pub struct ArrangementList {
             arrangements: ::std::result::Result<
                 ::std::vec::Vec<super::Arrangement>,
@@ -1618,6 +1734,7 @@ numbers.
             }
         }
         impl ArrangementList {
+            ///Sets `arrangements`.
             pub fn arrangements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Arrangement>>,
@@ -1630,6 +1747,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -1663,6 +1781,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Assignment`.
         pub struct Assignment {
             assignee_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -1724,6 +1843,7 @@ numbers.
             }
         }
         impl Assignment {
+            ///Sets `assignee_id`.
             pub fn assignee_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1736,6 +1856,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `batch`.
             pub fn batch<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Batch>>,
@@ -1748,6 +1869,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `batch_id`.
             pub fn batch_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1760,6 +1882,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1774,6 +1897,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `endorser_id`.
             pub fn endorser_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1786,6 +1910,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_amount`.
             pub fn full_amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1798,6 +1923,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1808,6 +1934,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `issue_date`.
             pub fn issue_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1822,6 +1949,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1834,6 +1962,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1848,6 +1977,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1901,6 +2031,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Batch`.
         pub struct Batch {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1952,6 +2083,7 @@ numbers.
             }
         }
         impl Batch {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1966,6 +2098,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1976,6 +2109,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1988,6 +2122,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `quantity`.
             pub fn quantity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2000,6 +2135,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `quantity_added`.
             pub fn quantity_added<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2014,6 +2150,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `quantity_approved`.
             pub fn quantity_approved<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2028,6 +2165,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `quantity_signed`.
             pub fn quantity_signed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2042,6 +2180,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2056,6 +2195,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2105,6 +2245,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`BatchEnvelope`.
         pub struct BatchEnvelope {
             batch: ::std::result::Result<super::Batch, ::std::string::String>,
         }
@@ -2116,6 +2257,7 @@ numbers.
             }
         }
         impl BatchEnvelope {
+            ///Sets `batch`.
             pub fn batch<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Batch>,
@@ -2143,6 +2285,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`BatchList`.
         pub struct BatchList {
             batches: ::std::result::Result<
                 ::std::vec::Vec<super::Batch>,
@@ -2159,6 +2302,7 @@ numbers.
             }
         }
         impl BatchList {
+            ///Sets `batches`.
             pub fn batches<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Batch>>,
@@ -2171,6 +2315,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -2204,6 +2349,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Document`.
         pub struct Document {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2240,6 +2386,7 @@ numbers.
             }
         }
         impl Document {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2254,6 +2401,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `file`.
             pub fn file<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2266,6 +2414,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2276,6 +2425,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -2288,6 +2438,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2300,6 +2451,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2343,6 +2495,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyAssignment`.
         pub struct LegacyAssignment {
             assignor: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -2397,6 +2550,7 @@ numbers.
             }
         }
         impl LegacyAssignment {
+            ///Sets `assignor`.
             pub fn assignor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2409,6 +2563,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_contracts`.
             pub fn cession_contracts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2423,6 +2578,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_number`.
             pub fn cession_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2437,6 +2593,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_parcels`.
             pub fn cession_parcels<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2451,6 +2608,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_value`.
             pub fn cession_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -2463,6 +2621,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `contracts`.
             pub fn contracts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
@@ -2475,6 +2634,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `process`.
             pub fn process<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2487,6 +2647,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2501,6 +2662,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `transferee`.
             pub fn transferee<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2548,6 +2710,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyAssignmentProcess`.
         pub struct LegacyAssignmentProcess {
             process: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<
@@ -2564,6 +2727,7 @@ numbers.
             }
         }
         impl LegacyAssignmentProcess {
+            ///Sets `process`.
             pub fn process<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2576,6 +2740,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2613,6 +2778,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyContract`.
         pub struct LegacyContract {
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2624,6 +2790,7 @@ numbers.
             }
         }
         impl LegacyContract {
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2651,6 +2818,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyExecuteAccepted`.
         pub struct LegacyExecuteAccepted {
             status: ::std::result::Result<
                 ::std::option::Option<crate::types::LegacyAssignmentStatus>,
@@ -2665,6 +2833,7 @@ numbers.
             }
         }
         impl LegacyExecuteAccepted {
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2696,6 +2865,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyExecuteAssignment`.
         pub struct LegacyExecuteAssignment {
             contracts: ::std::result::Result<
                 ::std::vec::Vec<super::LegacyContract>,
@@ -2712,6 +2882,7 @@ numbers.
             }
         }
         impl LegacyExecuteAssignment {
+            ///Sets `contracts`.
             pub fn contracts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::LegacyContract>>,
@@ -2724,6 +2895,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `process`.
             pub fn process<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2759,6 +2931,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewAssignment`.
         pub struct LegacyNewAssignment {
             assignor: ::std::result::Result<i64, ::std::string::String>,
             callback_url: ::std::result::Result<
@@ -2808,6 +2981,7 @@ numbers.
             }
         }
         impl LegacyNewAssignment {
+            ///Sets `assignor`.
             pub fn assignor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2820,6 +2994,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `callback_url`.
             pub fn callback_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2832,6 +3007,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_contracts`.
             pub fn cession_contracts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -2846,6 +3022,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_number`.
             pub fn cession_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2860,6 +3037,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_parcels`.
             pub fn cession_parcels<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -2874,6 +3052,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `cession_value`.
             pub fn cession_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -2886,6 +3065,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issue_date`.
             pub fn issue_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -2898,6 +3078,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `template_data`.
             pub fn template_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -2910,6 +3091,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `transferee`.
             pub fn transferee<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2958,6 +3140,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewProposal`.
         pub struct LegacyNewProposal {
             document_data: ::std::result::Result<
                 super::TemplateData,
@@ -2976,6 +3159,7 @@ numbers.
             }
         }
         impl LegacyNewProposal {
+            ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -2988,6 +3172,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `template_key`.
             pub fn template_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::uuid::Uuid>,
@@ -3021,6 +3206,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewSigner`.
         pub struct LegacyNewSigner {
             auth: ::std::result::Result<crate::types::SignerAuth, ::std::string::String>,
             birthday: ::std::result::Result<
@@ -3084,6 +3270,7 @@ numbers.
             }
         }
         impl LegacyNewSigner {
+            ///Sets `auth`.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignerAuth>,
@@ -3096,6 +3283,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `birthday`.
             pub fn birthday<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3110,6 +3298,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `communicate_by`.
             pub fn communicate_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::CommunicateBy>,
@@ -3124,6 +3313,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `documentation`.
             pub fn documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3136,6 +3326,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3148,6 +3339,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `facial_biometrics_enabled`.
             pub fn facial_biometrics_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3162,6 +3354,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3174,6 +3367,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `handwritten_enabled`.
             pub fn handwritten_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3188,6 +3382,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `has_documentation`.
             pub fn has_documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3202,6 +3397,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `liveness_enabled`.
             pub fn liveness_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3216,6 +3412,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `official_document_enabled`.
             pub fn official_document_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3230,6 +3427,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3242,6 +3440,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `selfie_enabled`.
             pub fn selfie_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3256,6 +3455,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignAs>,
@@ -3313,6 +3513,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewSignerLink`.
         pub struct LegacyNewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             group: ::std::result::Result<
@@ -3336,6 +3537,7 @@ numbers.
             }
         }
         impl LegacyNewSignerLink {
+            ///Sets `document_id`.
             pub fn document_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -3348,6 +3550,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `group`.
             pub fn group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3360,6 +3563,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3372,6 +3576,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `refusable`.
             pub fn refusable<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3410,6 +3615,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewSignerLinkRequest`.
         pub struct LegacyNewSignerLinkRequest {
             list: ::std::result::Result<
                 super::LegacyNewSignerLink,
@@ -3424,6 +3630,7 @@ numbers.
             }
         }
         impl LegacyNewSignerLinkRequest {
+            ///Sets `list`.
             pub fn list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyNewSignerLink>,
@@ -3453,6 +3660,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyNewSignerRequest`.
         pub struct LegacyNewSignerRequest {
             signer: ::std::result::Result<super::LegacyNewSigner, ::std::string::String>,
         }
@@ -3464,6 +3672,7 @@ numbers.
             }
         }
         impl LegacyNewSignerRequest {
+            ///Sets `signer`.
             pub fn signer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyNewSigner>,
@@ -3493,6 +3702,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacyProposalRequest`.
         pub struct LegacyProposalRequest {
             proposal: ::std::result::Result<
                 super::LegacyNewProposal,
@@ -3507,6 +3717,7 @@ numbers.
             }
         }
         impl LegacyProposalRequest {
+            ///Sets `proposal`.
             pub fn proposal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyNewProposal>,
@@ -3538,6 +3749,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacySecurity`.
         pub struct LegacySecurity {
             cession_value: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -3609,6 +3821,7 @@ numbers.
             }
         }
         impl LegacySecurity {
+            ///Sets `cession_value`.
             pub fn cession_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -3621,6 +3834,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `first_installment_due_date`.
             pub fn first_installment_due_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3637,6 +3851,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -3647,6 +3862,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `issuer_cpf`.
             pub fn issuer_cpf<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3659,6 +3875,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_full_name`.
             pub fn issuer_full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3673,6 +3890,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `last_installment_due_date`.
             pub fn last_installment_due_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3689,6 +3907,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `leasing_total_value`.
             pub fn leasing_total_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -3703,6 +3922,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `metadata`.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
@@ -3715,6 +3935,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3727,6 +3948,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `parcels`.
             pub fn parcels<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3739,6 +3961,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `parcels_value`.
             pub fn parcels_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -3751,6 +3974,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `process`.
             pub fn process<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3763,6 +3987,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `today_value`.
             pub fn today_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -3818,6 +4043,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacySigner`.
         pub struct LegacySigner {
             auth: ::std::result::Result<
                 ::std::option::Option<crate::types::SignerAuth>,
@@ -3914,6 +4140,7 @@ numbers.
             }
         }
         impl LegacySigner {
+            ///Sets `auth`.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3928,6 +4155,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `birthday`.
             pub fn birthday<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3942,6 +4170,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `communicate_by`.
             pub fn communicate_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3958,6 +4187,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3972,6 +4202,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `documentation`.
             pub fn documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3984,6 +4215,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3996,6 +4228,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `facial_biometrics_enabled`.
             pub fn facial_biometrics_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4010,6 +4243,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4022,6 +4256,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `handwritten_enabled`.
             pub fn handwritten_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4036,6 +4271,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `has_documentation`.
             pub fn has_documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4050,6 +4286,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4060,6 +4297,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -4072,6 +4310,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `liveness_enabled`.
             pub fn liveness_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4086,6 +4325,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `official_document_enabled`.
             pub fn official_document_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4100,6 +4340,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4112,6 +4353,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `selfie_enabled`.
             pub fn selfie_enabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4126,6 +4368,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -4138,6 +4381,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4205,6 +4449,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacySignerEnvelope`.
         pub struct LegacySignerEnvelope {
             signer: ::std::result::Result<super::LegacySigner, ::std::string::String>,
         }
@@ -4216,6 +4461,7 @@ numbers.
             }
         }
         impl LegacySignerEnvelope {
+            ///Sets `signer`.
             pub fn signer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacySigner>,
@@ -4244,6 +4490,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacySignerLink`.
         pub struct LegacySignerLink {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4290,6 +4537,7 @@ numbers.
             }
         }
         impl LegacySignerLink {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4304,6 +4552,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `document_id`.
             pub fn document_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -4316,6 +4565,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `group`.
             pub fn group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4328,6 +4578,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4338,6 +4589,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4350,6 +4602,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `refusable`.
             pub fn refusable<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4362,6 +4615,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signer_id`.
             pub fn signer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -4374,6 +4628,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4421,6 +4676,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`LegacySignerLinkEnvelope`.
         pub struct LegacySignerLinkEnvelope {
             list: ::std::result::Result<super::LegacySignerLink, ::std::string::String>,
         }
@@ -4432,6 +4688,7 @@ numbers.
             }
         }
         impl LegacySignerLinkEnvelope {
+            ///Sets `list`.
             pub fn list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacySignerLink>,
@@ -4461,6 +4718,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewAssignment`.
         pub struct NewAssignment {
             assignee_id: ::std::result::Result<i64, ::std::string::String>,
             batch_id: ::std::result::Result<i64, ::std::string::String>,
@@ -4490,6 +4748,7 @@ numbers.
             }
         }
         impl NewAssignment {
+            ///Sets `assignee_id`.
             pub fn assignee_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4502,6 +4761,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `batch_id`.
             pub fn batch_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4514,6 +4774,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `endorser_id`.
             pub fn endorser_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4526,6 +4787,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_amount`.
             pub fn full_amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -4538,6 +4800,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issue_date`.
             pub fn issue_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -4550,6 +4813,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4562,6 +4826,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `template_data`.
             pub fn template_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -4605,6 +4870,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewAssignmentRequest`.
         pub struct NewAssignmentRequest {
             assignment: ::std::result::Result<
                 super::NewAssignment,
@@ -4619,6 +4885,7 @@ numbers.
             }
         }
         impl NewAssignmentRequest {
+            ///Sets `assignment`.
             pub fn assignment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewAssignment>,
@@ -4651,6 +4918,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewBatch`.
         pub struct NewBatch {
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
             quantity: ::std::result::Result<i32, ::std::string::String>,
@@ -4664,6 +4932,7 @@ numbers.
             }
         }
         impl NewBatch {
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4676,6 +4945,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `quantity`.
             pub fn quantity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -4709,6 +4979,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewBatchRequest`.
         pub struct NewBatchRequest {
             batch: ::std::result::Result<super::NewBatch, ::std::string::String>,
         }
@@ -4720,6 +4991,7 @@ numbers.
             }
         }
         impl NewBatchRequest {
+            ///Sets `batch`.
             pub fn batch<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewBatch>,
@@ -4747,6 +5019,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewProposal`.
         pub struct NewProposal {
             document_data: ::std::result::Result<
                 super::TemplateData,
@@ -4781,6 +5054,7 @@ numbers.
             }
         }
         impl NewProposal {
+            ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -4793,6 +5067,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `installments`.
             pub fn installments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -4805,6 +5080,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_document`.
             pub fn issuer_document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4819,6 +5095,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_full_name`.
             pub fn issuer_full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4833,6 +5110,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4845,6 +5123,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `template_key`.
             pub fn template_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::uuid::Uuid>,
@@ -4886,6 +5165,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewProposalRequest`.
         pub struct NewProposalRequest {
             proposal: ::std::result::Result<super::NewProposal, ::std::string::String>,
         }
@@ -4897,6 +5177,7 @@ numbers.
             }
         }
         impl NewProposalRequest {
+            ///Sets `proposal`.
             pub fn proposal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewProposal>,
@@ -4926,6 +5207,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSecurityBatch`.
         pub struct NewSecurityBatch {
             security_id: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -4937,6 +5219,7 @@ numbers.
             }
         }
         impl NewSecurityBatch {
+            ///Sets `security_id`.
             pub fn security_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4968,6 +5251,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSecurityBatchRequest`.
         pub struct NewSecurityBatchRequest {
             security_batch: ::std::result::Result<
                 super::NewSecurityBatch,
@@ -4984,6 +5268,7 @@ numbers.
             }
         }
         impl NewSecurityBatchRequest {
+            ///Sets `security_batch`.
             pub fn security_batch<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewSecurityBatch>,
@@ -5019,6 +5304,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSigner`.
         pub struct NewSigner {
             auth: ::std::result::Result<crate::types::SignerAuth, ::std::string::String>,
             birthday: ::std::result::Result<
@@ -5066,6 +5352,7 @@ numbers.
             }
         }
         impl NewSigner {
+            ///Sets `auth`.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignerAuth>,
@@ -5078,6 +5365,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `birthday`.
             pub fn birthday<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5092,6 +5380,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `communicate_by`.
             pub fn communicate_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::CommunicateBy>,
@@ -5106,6 +5395,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `documentation`.
             pub fn documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5118,6 +5408,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5130,6 +5421,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5142,6 +5434,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `has_documentation`.
             pub fn has_documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -5156,6 +5449,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5168,6 +5462,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignAs>,
@@ -5215,6 +5510,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSignerLink`.
         pub struct NewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             sign_as: ::std::result::Result<
@@ -5233,6 +5529,7 @@ numbers.
             }
         }
         impl NewSignerLink {
+            ///Sets `document_id`.
             pub fn document_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5245,6 +5542,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -5257,6 +5555,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signer_id`.
             pub fn signer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5292,6 +5591,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSignerLinkRequest`.
         pub struct NewSignerLinkRequest {
             list: ::std::result::Result<super::NewSignerLink, ::std::string::String>,
         }
@@ -5303,6 +5603,7 @@ numbers.
             }
         }
         impl NewSignerLinkRequest {
+            ///Sets `list`.
             pub fn list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewSignerLink>,
@@ -5331,6 +5632,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewSignerRequest`.
         pub struct NewSignerRequest {
             signer: ::std::result::Result<super::NewSigner, ::std::string::String>,
         }
@@ -5342,6 +5644,7 @@ numbers.
             }
         }
         impl NewSignerRequest {
+            ///Sets `signer`.
             pub fn signer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NewSigner>,
@@ -5369,6 +5672,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`PageInfos`.
         pub struct PageInfos {
             current_page: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -5408,6 +5712,7 @@ numbers.
             }
         }
         impl PageInfos {
+            ///Sets `current_page`.
             pub fn current_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -5420,6 +5725,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `first_page`.
             pub fn first_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5432,6 +5738,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `last_page`.
             pub fn last_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5444,6 +5751,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `next_page`.
             pub fn next_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -5456,6 +5764,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `prev_page`.
             pub fn prev_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -5468,6 +5777,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `total_pages`.
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -5509,6 +5819,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Proposal`.
         pub struct Proposal {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -5560,6 +5871,7 @@ numbers.
             }
         }
         impl Proposal {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5574,6 +5886,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `document`.
             pub fn document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Document>>,
@@ -5586,6 +5899,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
@@ -5598,6 +5912,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5608,6 +5923,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `installments`.
             pub fn installments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -5620,6 +5936,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_document`.
             pub fn issuer_document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5634,6 +5951,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_full_name`.
             pub fn issuer_full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5648,6 +5966,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5660,6 +5979,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5709,6 +6029,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`ProposalEnvelope`.
         pub struct ProposalEnvelope {
             proposal: ::std::result::Result<super::Proposal, ::std::string::String>,
         }
@@ -5720,6 +6041,7 @@ numbers.
             }
         }
         impl ProposalEnvelope {
+            ///Sets `proposal`.
             pub fn proposal<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Proposal>,
@@ -5749,6 +6071,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`ProposalList`.
         pub struct ProposalList {
             page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
             proposals: ::std::result::Result<
@@ -5765,6 +6088,7 @@ numbers.
             }
         }
         impl ProposalList {
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -5777,6 +6101,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `proposals`.
             pub fn proposals<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Proposal>>,
@@ -5810,6 +6135,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Security`.
         pub struct Security {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -5856,6 +6182,7 @@ numbers.
             }
         }
         impl Security {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5870,6 +6197,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5884,6 +6212,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5894,6 +6223,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `installments`.
             pub fn installments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -5906,6 +6236,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_document`.
             pub fn issuer_document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5920,6 +6251,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `issuer_full_name`.
             pub fn issuer_full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5934,6 +6266,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5946,6 +6279,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5993,6 +6327,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SecurityBatch`.
         pub struct SecurityBatch {
             batch_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -6029,6 +6364,7 @@ numbers.
             }
         }
         impl SecurityBatch {
+            ///Sets `batch_id`.
             pub fn batch_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6041,6 +6377,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6055,6 +6392,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -6065,6 +6403,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `security_id`.
             pub fn security_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6077,6 +6416,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6091,6 +6431,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6134,6 +6475,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SecurityBatchEnvelope`.
         pub struct SecurityBatchEnvelope {
             security_batch: ::std::result::Result<
                 super::SecurityBatch,
@@ -6150,6 +6492,7 @@ numbers.
             }
         }
         impl SecurityBatchEnvelope {
+            ///Sets `security_batch`.
             pub fn security_batch<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SecurityBatch>,
@@ -6185,6 +6528,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SecurityBatchList`.
         pub struct SecurityBatchList {
             page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
             security_batches: ::std::result::Result<
@@ -6203,6 +6547,7 @@ numbers.
             }
         }
         impl SecurityBatchList {
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -6215,6 +6560,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `security_batches`.
             pub fn security_batches<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::SecurityBatch>>,
@@ -6250,6 +6596,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SecurityEnvelope`.
         pub struct SecurityEnvelope {
             security: ::std::result::Result<super::Security, ::std::string::String>,
         }
@@ -6261,6 +6608,7 @@ numbers.
             }
         }
         impl SecurityEnvelope {
+            ///Sets `security`.
             pub fn security<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Security>,
@@ -6290,6 +6638,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SecurityList`.
         pub struct SecurityList {
             page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
             securities: ::std::result::Result<
@@ -6306,6 +6655,7 @@ numbers.
             }
         }
         impl SecurityList {
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -6318,6 +6668,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `securities`.
             pub fn securities<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Security>>,
@@ -6351,6 +6702,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`Signer`.
         pub struct Signer {
             auth: ::std::result::Result<
                 ::std::option::Option<crate::types::SignerAuth>,
@@ -6422,6 +6774,7 @@ numbers.
             }
         }
         impl Signer {
+            ///Sets `auth`.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6436,6 +6789,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `birthday`.
             pub fn birthday<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6450,6 +6804,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `communicate_by`.
             pub fn communicate_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6466,6 +6821,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6480,6 +6836,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `documentation`.
             pub fn documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6492,6 +6849,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `email`.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6504,6 +6862,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6516,6 +6875,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `has_documentation`.
             pub fn has_documentation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6530,6 +6890,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -6540,6 +6901,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -6552,6 +6914,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6564,6 +6927,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -6576,6 +6940,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6633,6 +6998,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SignerEnvelope`.
         pub struct SignerEnvelope {
             signer: ::std::result::Result<super::Signer, ::std::string::String>,
         }
@@ -6644,6 +7010,7 @@ numbers.
             }
         }
         impl SignerEnvelope {
+            ///Sets `signer`.
             pub fn signer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Signer>,
@@ -6671,6 +7038,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SignerLink`.
         pub struct SignerLink {
             batch_key: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -6727,6 +7095,7 @@ numbers.
             }
         }
         impl SignerLink {
+            ///Sets `batch_key`.
             pub fn batch_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -6739,6 +7108,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6753,6 +7123,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `document_id`.
             pub fn document_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6765,6 +7136,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -6775,6 +7147,7 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -6787,6 +7160,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `request_signature_key`.
             pub fn request_signature_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -6801,6 +7175,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `sign_as`.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -6813,6 +7188,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signed`.
             pub fn signed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6825,6 +7201,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signer_id`.
             pub fn signer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6837,6 +7214,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `updated_at`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6888,6 +7266,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SignerLinkEnvelope`.
         pub struct SignerLinkEnvelope {
             list: ::std::result::Result<super::SignerLink, ::std::string::String>,
         }
@@ -6899,6 +7278,7 @@ numbers.
             }
         }
         impl SignerLinkEnvelope {
+            ///Sets `list`.
             pub fn list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SignerLink>,
@@ -6926,6 +7306,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SignerLinkList`.
         pub struct SignerLinkList {
             lists: ::std::result::Result<
                 ::std::vec::Vec<super::SignerLink>,
@@ -6942,6 +7323,7 @@ numbers.
             }
         }
         impl SignerLinkList {
+            ///Sets `lists`.
             pub fn lists<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::SignerLink>>,
@@ -6954,6 +7336,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -6987,6 +7370,7 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`SignerList`.
         pub struct SignerList {
             page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
             signers: ::std::result::Result<
@@ -7003,6 +7387,7 @@ numbers.
             }
         }
         impl SignerList {
+            ///Sets `page_infos`.
             pub fn page_infos<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfos>,
@@ -7015,6 +7400,7 @@ numbers.
                     });
                 self
             }
+            ///Sets `signers`.
             pub fn signers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Signer>>,
@@ -8429,12 +8815,14 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListProposals<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
             }
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -8549,12 +8937,14 @@ pub mod builder {
         body: Result<types::builder::NewProposalRequest, String>,
     }
     impl<'a> CreateProposal<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewProposalRequest>,
@@ -8570,6 +8960,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8687,12 +9078,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetProposal<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -8808,6 +9201,7 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListSecurities<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -8815,6 +9209,7 @@ pub mod builder {
                 page: Ok(None),
             }
         }
+        ///Sets `number`.
         pub fn number<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8828,6 +9223,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -8944,12 +9340,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetSecurity<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9064,12 +9462,14 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListArrangements<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
             }
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9184,12 +9584,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetArrangement<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9304,12 +9706,14 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListSigners<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
             }
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9424,12 +9828,14 @@ pub mod builder {
         body: Result<types::builder::NewSignerRequest, String>,
     }
     impl<'a> CreateSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewSignerRequest>,
@@ -9445,6 +9851,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9562,12 +9969,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9683,6 +10092,7 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListDocumentSigners<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9690,6 +10100,7 @@ pub mod builder {
                 page: Ok(None),
             }
         }
+        ///Sets `document_id`.
         pub fn document_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9699,6 +10110,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for document_id failed".to_string());
             self
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -9818,6 +10230,7 @@ pub mod builder {
         body: Result<types::builder::NewSignerRequest, String>,
     }
     impl<'a> CreateDocumentSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9825,6 +10238,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `document_id`.
         pub fn document_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9834,6 +10248,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for document_id failed".to_string());
             self
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewSignerRequest>,
@@ -9849,6 +10264,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9971,6 +10387,7 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetDocumentSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9978,6 +10395,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `document_id`.
         pub fn document_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9987,6 +10405,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for document_id failed".to_string());
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -10102,6 +10521,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ListAssignments<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -10207,12 +10627,14 @@ pub mod builder {
         body: Result<types::builder::NewAssignmentRequest, String>,
     }
     impl<'a> CreateAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewAssignmentRequest>,
@@ -10230,6 +10652,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10347,12 +10770,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -10467,12 +10892,14 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListBatches<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
             }
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -10587,12 +11014,14 @@ pub mod builder {
         body: Result<types::builder::NewBatchRequest, String>,
     }
     impl<'a> CreateBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewBatchRequest>,
@@ -10608,6 +11037,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10725,12 +11155,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -10846,6 +11278,7 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListSecurityBatches<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10853,6 +11286,7 @@ pub mod builder {
                 page: Ok(None),
             }
         }
+        ///Sets `batch_id`.
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -10862,6 +11296,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
             self
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -10981,6 +11416,7 @@ pub mod builder {
         body: Result<types::builder::NewSecurityBatchRequest, String>,
     }
     impl<'a> CreateSecurityBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10988,6 +11424,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `batch_id`.
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -10997,6 +11434,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
             self
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewSecurityBatchRequest>,
@@ -11014,6 +11452,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -11140,6 +11579,7 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetSecurityBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11147,6 +11587,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `batch_id`.
         pub fn batch_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11156,6 +11597,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11275,12 +11717,14 @@ pub mod builder {
         page: Result<Option<i32>, String>,
     }
     impl<'a> ListSignerLinks<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
             }
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -11395,12 +11839,14 @@ pub mod builder {
         body: Result<types::builder::NewSignerLinkRequest, String>,
     }
     impl<'a> LinkSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewSignerLinkRequest>,
@@ -11418,6 +11864,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -11535,12 +11982,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> GetSignerLink<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11655,12 +12104,14 @@ pub mod builder {
         body: Result<types::builder::LegacyProposalRequest, String>,
     }
     impl<'a> LegacyCreateProposal<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LegacyProposalRequest>,
@@ -11678,6 +12129,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -11798,12 +12250,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> LegacyGetSecurity<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -11918,12 +12372,14 @@ pub mod builder {
         body: Result<types::builder::LegacyNewAssignment, String>,
     }
     impl<'a> LegacyCreateAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LegacyNewAssignment>,
@@ -11939,6 +12395,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -12059,12 +12516,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> LegacyGetAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -12180,12 +12639,14 @@ pub mod builder {
         id: Result<i64, String>,
     }
     impl<'a> LegacyCancelAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -12301,12 +12762,14 @@ pub mod builder {
         body: Result<types::builder::LegacyNewSignerRequest, String>,
     }
     impl<'a> LegacyCreateSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LegacyNewSignerRequest>,
@@ -12324,6 +12787,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -12442,6 +12906,7 @@ pub mod builder {
         body: Result<types::builder::LegacyNewSignerLinkRequest, String>,
     }
     impl<'a> LegacyLinkSigner<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12449,6 +12914,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `signer_id`.
         pub fn signer_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -12458,6 +12924,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for signer_id failed".to_string());
             self
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LegacyNewSignerLinkRequest>,
@@ -12476,6 +12943,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -12601,12 +13069,14 @@ pub mod builder {
         body: Result<types::builder::LegacyExecuteAssignment, String>,
     }
     impl<'a> LegacyExecuteAssignment<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LegacyExecuteAssignment>,
@@ -12624,6 +13094,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body with `f`, starting from the one set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(

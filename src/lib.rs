@@ -12,7 +12,7 @@ pub mod pagination;
 mod retry;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#[allow(unused_imports, clippy::all, clippy::pedantic)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }

@@ -60,7 +60,7 @@
 
 /// progenitor's httpmock helpers for `openapi/securities-api.yaml`, made prefix-aware by
 /// `codegen.rs`.
-#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+#[allow(unused_imports, clippy::all, clippy::pedantic)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/mock.rs"));
 }
