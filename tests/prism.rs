@@ -230,7 +230,7 @@ async fn a_request_without_token_is_unauthorized() {
         tally.record(id, result);
     }
     // Through `call()`, the caller-facing error says it in words.
-    for (id, call) in common::ops::ALL {
+    for (id, call) in common::ops::all() {
         let result = match call(client.clone()).await {
             Ok(value) => Err(format!("call() succeeded without a token: {value}")),
             Err(e) if e.is_unauthorized() && e.operation() == id => Ok(()),
@@ -276,7 +276,7 @@ async fn shared_error_statuses_reach_the_error_type() {
         }
         // The same through `call()`: the caller-facing error names operation and status, and
         // reads Retry-After.
-        for (id, call) in common::ops::ALL {
+        for (id, call) in common::ops::all() {
             let result = match call(client.clone()).await {
                 Ok(value) => Err(format!("{status}: call() succeeded: {value}")),
                 Err(e) if e.operation() != id || e.status().map(|s| s.as_u16()) != Some(status) => {
