@@ -75,9 +75,8 @@ async fn tour(client: &Client) -> Result<()> {
                 }
             }
         }))?)
-        .send()
+        .call()
         .await?
-        .into_inner()
         .proposal;
     let number = proposal.number.clone().unwrap_or_default();
     let document_id = proposal.document.as_ref().map(|d| d.id);
@@ -91,9 +90,8 @@ async fn tour(client: &Client) -> Result<()> {
     let ccbs = client
         .list_securities()
         .number(number.as_str())
-        .send()
-        .await?
-        .into_inner();
+        .call()
+        .await?;
     let ccb = ccbs
         .securities
         .first()
@@ -109,9 +107,8 @@ async fn tour(client: &Client) -> Result<()> {
                 quantity: 2,
             },
         })
-        .send()
+        .call()
         .await?
-        .into_inner()
         .batch;
     step(
         3,
@@ -133,9 +130,8 @@ async fn tour(client: &Client) -> Result<()> {
                 "template_data": { "assignment_date": "10/11/2022" }
             }
         }))?)
-        .send()
-        .await?
-        .into_inner();
+        .call()
+        .await?;
     step(
         4,
         "create the assignment (termo de cessão)",
@@ -154,9 +150,8 @@ async fn tour(client: &Client) -> Result<()> {
         .body(typed::<types::NewSecurityBatchRequest>(
             json!({ "security_batch": { "security_id": ccb.id } }),
         )?)
-        .send()
+        .call()
         .await?
-        .into_inner()
         .security_batch;
     step(
         5,
@@ -185,9 +180,8 @@ async fn tour(client: &Client) -> Result<()> {
                 "sign_as": "party"
             }
         }))?)
-        .send()
+        .call()
         .await?
-        .into_inner()
         .signer;
     let document_id = document_id.ok_or("the proposal has no document to sign yet")?;
     let link = client
@@ -195,9 +189,8 @@ async fn tour(client: &Client) -> Result<()> {
         .body(typed::<types::NewSignerLinkRequest>(json!({
             "list": { "signer_id": signer.id, "document_id": document_id, "sign_as": "party" }
         }))?)
-        .send()
+        .call()
         .await?
-        .into_inner()
         .list;
     step(
         6,
@@ -209,13 +202,7 @@ async fn tour(client: &Client) -> Result<()> {
     );
 
     // 7. The batch, read back.
-    let batch = client
-        .get_batch()
-        .id(batch.id)
-        .send()
-        .await?
-        .into_inner()
-        .batch;
+    let batch = client.get_batch().id(batch.id).call().await?.batch;
     step(
         7,
         "read the batch back",
