@@ -2,7 +2,6 @@
 
 use super::walk::Index;
 use super::Problem;
-use crate::spec;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,22 +77,12 @@ fn path_parameters(
     let template = template_names(op.path);
     // Operation-level parameters override the path item's ones of the same name and place.
     let mut declared: BTreeMap<String, &Value> = BTreeMap::new();
-    for source in [op.path_item, op.value] {
-        for p in source
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(p) = spec::deref(doc, p) else {
-                continue;
-            };
-            if p.get("in").and_then(Value::as_str) != Some("path") {
-                continue;
-            }
-            if let Some(name) = p.get("name").and_then(Value::as_str) {
-                declared.insert(name.to_string(), p);
-            }
+    for p in op.parameters(doc) {
+        if p.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        if let Some(name) = p.get("name").and_then(Value::as_str) {
+            declared.insert(name.to_string(), p);
         }
     }
     for name in &template {

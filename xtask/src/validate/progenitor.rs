@@ -225,41 +225,31 @@ fn request_body(body: &Value, problem: &mut impl FnMut(String)) {
 }
 
 fn parameters(doc: &Value, op: &super::walk::Operation<'_>, problem: &mut impl FnMut(String)) {
-    for source in [op.path_item, op.value] {
-        for p in source
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(p) = spec::deref(doc, p) else {
-                continue;
-            };
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
-            let location = p.get("in").and_then(Value::as_str).unwrap_or("?");
-            let style = p.get("style").and_then(Value::as_str);
-            let supported_style = match location {
-                "path" | "header" => style.is_none_or(|s| s == "simple"),
-                "query" => style.is_none_or(|s| s == "form"),
-                "cookie" => {
-                    problem(format!(
-                        "parameter `{name}` in cookie: progenitor does not support cookie parameters"
-                    ));
-                    true
-                }
-                _ => true,
-            };
-            if !supported_style {
+    for p in op.parameters(doc) {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+        let location = p.get("in").and_then(Value::as_str).unwrap_or("?");
+        let style = p.get("style").and_then(Value::as_str);
+        let supported_style = match location {
+            "path" | "header" => style.is_none_or(|s| s == "simple"),
+            "query" => style.is_none_or(|s| s == "form"),
+            "cookie" => {
                 problem(format!(
-                    "parameter `{name}` in {location} has style `{}`, which progenitor does not support",
-                    style.unwrap_or_default()
+                    "parameter `{name}` in cookie: progenitor does not support cookie parameters"
                 ));
+                true
             }
-            if p.get("content").is_some() {
-                problem(format!(
-                    "parameter `{name}` uses `content`; progenitor needs a `schema`"
-                ));
-            }
+            _ => true,
+        };
+        if !supported_style {
+            problem(format!(
+                "parameter `{name}` in {location} has style `{}`, which progenitor does not support",
+                style.unwrap_or_default()
+            ));
+        }
+        if p.get("content").is_some() {
+            problem(format!(
+                "parameter `{name}` uses `content`; progenitor needs a `schema`"
+            ));
         }
     }
 }

@@ -73,7 +73,17 @@ pub struct Operation<'a> {
     pub path_item: &'a Value,
 }
 
-impl Operation<'_> {
+impl<'a> Operation<'a> {
+    /// The parameters of the path item, then the operation's own, `$ref`s followed (dangling
+    /// ones are rule 2's to report, so they are skipped here).
+    pub fn parameters(&self, doc: &'a Value) -> impl Iterator<Item = &'a Value> + 'a {
+        [self.path_item, self.value]
+            .into_iter()
+            .filter_map(|source| source.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .filter_map(move |p| crate::spec::deref(doc, p))
+    }
+
     /// The operationId, or `METHOD /path` when there is none: how problems name the operation.
     pub fn label(&self) -> String {
         match self.value.get("operationId").and_then(Value::as_str) {
