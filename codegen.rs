@@ -60,6 +60,7 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
     add_to_types_module(&mut file, &open_enums).map_err(|e| format!("{name}: {e}"))?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut FillDocs::default(), &mut file);
+    mark_deprecated(&mut file, &operations);
 
     let mut code = String::from(HEADER);
     code.push_str(&prettyplease::unparse(&file));
@@ -891,5 +892,35 @@ impl syn::visit_mut::VisitMut for FillDocs {
             push_doc(&mut item.attrs, &text);
         }
         syn::visit_mut::visit_impl_item_fn_mut(self, item);
+    }
+}
+
+/// progenitor ignores `deprecated: true`: mark the client's methods of those operations
+/// `#[deprecated]`, so that a caller of the legacy bridge is told by the compiler.
+fn mark_deprecated(file: &mut syn::File, operations: &[Operation]) {
+    let deprecated: Vec<&str> = operations
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| op.id.as_str())
+        .collect();
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(method) = member {
+                if deprecated.contains(&method.sig.ident.to_string().as_str()) {
+                    method.attrs.push(syn::parse_quote!(
+                        #[deprecated(note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations")]
+                    ));
+                }
+            }
+        }
     }
 }

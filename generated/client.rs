@@ -8655,6 +8655,11 @@ let response = client.legacy_create_proposal()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_create_proposal(&self) -> builder::LegacyCreateProposal<'_> {
         builder::LegacyCreateProposal::new(self)
     }
@@ -8674,6 +8679,11 @@ let response = client.legacy_get_security()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_get_security(&self) -> builder::LegacyGetSecurity<'_> {
         builder::LegacyGetSecurity::new(self)
     }
@@ -8693,6 +8703,11 @@ let response = client.legacy_create_assignment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_create_assignment(&self) -> builder::LegacyCreateAssignment<'_> {
         builder::LegacyCreateAssignment::new(self)
     }
@@ -8712,6 +8727,11 @@ let response = client.legacy_get_assignment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_get_assignment(&self) -> builder::LegacyGetAssignment<'_> {
         builder::LegacyGetAssignment::new(self)
     }
@@ -8732,6 +8752,11 @@ let response = client.legacy_cancel_assignment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_cancel_assignment(&self) -> builder::LegacyCancelAssignment<'_> {
         builder::LegacyCancelAssignment::new(self)
     }
@@ -8751,6 +8776,11 @@ let response = client.legacy_create_signer()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_create_signer(&self) -> builder::LegacyCreateSigner<'_> {
         builder::LegacyCreateSigner::new(self)
     }
@@ -8773,6 +8803,11 @@ let response = client.legacy_link_signer()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_link_signer(&self) -> builder::LegacyLinkSigner<'_> {
         builder::LegacyLinkSigner::new(self)
     }
@@ -8793,6 +8828,11 @@ let response = client.legacy_execute_assignment()
     .send()
     .await;
 ```*/
+    #[deprecated(
+        note = "part of the legacy bridge (API Legada), kept for \
+                            integrations with the previous API; new integrations use the v1 \
+                            operations"
+    )]
     pub fn legacy_execute_assignment(&self) -> builder::LegacyExecuteAssignment<'_> {
         builder::LegacyExecuteAssignment::new(self)
     }

@@ -49,6 +49,5 @@ macro_rules! by_send {
 
 /// Every operation's id with its call, in the order of the spec.
 pub fn calls() -> Vec<(&'static str, Call)> {
-    let calls: [(&'static str, Call); 33] = crate::every_operation!(by_send);
-    calls.to_vec()
+    crate::every_operation!(by_send, Call).to_vec()
 }

@@ -17,6 +17,7 @@ use securities_api::{types::ApiError, Client, Environment};
 /// The CLI progenitor generates from the spec, with `--json-body -` reading stdin.
 #[allow(
     missing_docs,
+    deprecated,
     unused_imports,
     unused_variables,
     dead_code,
