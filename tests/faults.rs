@@ -21,6 +21,14 @@ fn client(server: &RawServer, policy: RetryPolicy) -> Client {
         .expect("client")
 }
 
+/// `get_batch` on `server` with the fast policy, which must fail (`why` names the fault).
+async fn failed_get_batch(server: &RawServer, why: &str) -> securities_api::Error {
+    match client(server, fast()).get_batch().id(402).call().await {
+        Ok(batch) => panic!("{why}: expected an error, got {batch:?}"),
+        Err(error) => error,
+    }
+}
+
 fn fast() -> RetryPolicy {
     RetryPolicy::default().base_delay(Duration::from_millis(5))
 }
@@ -202,12 +210,7 @@ async fn connection_reset_mid_body() {
         body: br#"{"batch": {"id": 402, "sta"#.to_vec(),
     })
     .await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("reset");
+    let error = failed_get_batch(&server, "reset").await;
     assert_eq!(server.count(), 1, "the answer had started: not retried");
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
@@ -221,12 +224,7 @@ async fn truncated_json() {
         r#"{"batch": {"id": 402, "sta"#,
     ))
     .await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("truncated");
+    let error = failed_get_batch(&server, "truncated").await;
     assert_eq!(server.count(), 1);
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
@@ -239,12 +237,7 @@ async fn truncated_json() {
 #[tokio::test]
 async fn invalid_json_on_200() {
     let server = RawServer::always(Reply::typed(200, "application/json", "{batch: 402}")).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("invalid");
+    let error = failed_get_batch(&server, "invalid").await;
     assert_eq!(server.count(), 1);
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert!(
@@ -256,12 +249,7 @@ async fn invalid_json_on_200() {
 #[tokio::test]
 async fn json_of_the_wrong_shape() {
     let server = RawServer::always(Reply::json(200, &json!({"batch": [1, 2, 3]}))).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("shape");
+    let error = failed_get_batch(&server, "shape").await;
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(server.count(), 1);
 }
@@ -270,12 +258,7 @@ async fn json_of_the_wrong_shape() {
 async fn wrong_content_type() {
     // An HTML page with a success status is a decoding error that keeps the status and text.
     let server = RawServer::always(Reply::typed(200, "text/html", "<html>login</html>")).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("html");
+    let error = failed_get_batch(&server, "html").await;
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.body_text().as_deref(), Some("<html>login</html>"));
     assert_eq!(server.count(), 1);
@@ -297,12 +280,7 @@ async fn slow_headers_time_out() {
         Box::new(Reply::json(200, &batch())),
     ))
     .await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("timeout");
+    let error = failed_get_batch(&server, "timeout").await;
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(error.status(), None);
     assert_eq!(server.count(), 1, "timeouts are not retried");
@@ -319,12 +297,7 @@ async fn slow_body_times_out() {
         pause: Duration::from_millis(600),
     })
     .await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("timeout");
+    let error = failed_get_batch(&server, "timeout").await;
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(server.count(), 1);
@@ -437,12 +410,7 @@ async fn absent_and_null_optional_fields_decode() {
 #[tokio::test]
 async fn empty_body_on_200() {
     let server = RawServer::always(Reply::typed(200, "application/json", "")).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("empty");
+    let error = failed_get_batch(&server, "empty").await;
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(server.count(), 1);
@@ -451,12 +419,7 @@ async fn empty_body_on_200() {
 #[tokio::test]
 async fn empty_body_on_an_error_status() {
     let server = RawServer::always(Reply::typed(404, "application/json", "")).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("404");
+    let error = failed_get_batch(&server, "404").await;
     assert!(error.is_not_found());
     assert_eq!(error.body_text().as_deref(), Some(""));
 }
@@ -486,12 +449,7 @@ async fn validation_errors_expose_the_messages() {
 async fn huge_error_bodies_are_bounded() {
     let body = "x".repeat(4 * 1024 * 1024);
     let server = RawServer::always(Reply::typed(500, "text/plain", body)).await;
-    let error = client(&server, fast())
-        .get_batch()
-        .id(402)
-        .call()
-        .await
-        .expect_err("500");
+    let error = failed_get_batch(&server, "500").await;
     assert!(error.is_body_truncated());
     assert_eq!(
         error.body_text().map(|t| t.len()),

@@ -47,6 +47,18 @@ fn delay_ms(text: &str) -> u64 {
 
 const TOKEN: &str = "observability-token";
 
+/// A server that answers 429 with `Retry-After: retry_after()` once, then `body`.
+async fn rate_limited_once(
+    retry_after: impl Fn() -> String + Send + Sync + 'static,
+    body: serde_json::Value,
+) -> RawServer {
+    RawServer::start(move |n, _| match n {
+        0 => Reply::json(429, &json!({})).with_header("retry-after", retry_after()),
+        _ => Reply::json(200, &body),
+    })
+    .await
+}
+
 fn client(url: &str) -> Client {
     Client::builder()
         .token(TOKEN)
@@ -68,12 +80,7 @@ async fn spans_and_retry_events() {
     let batch = json!({"batch": {"id": 402, "number": "L-2022-118"}});
 
     // 429 with Retry-After in seconds: the retry waits exactly that.
-    let reply = batch.clone();
-    let server = RawServer::start(move |n, _| match n {
-        0 => Reply::json(429, &json!({})).with_header("retry-after", "1"),
-        _ => Reply::json(200, &reply),
-    })
-    .await;
+    let server = rate_limited_once(|| "1".to_string(), batch.clone()).await;
     client(&server.url)
         .get_batch()
         .id(402)
@@ -93,14 +100,10 @@ async fn spans_and_retry_events() {
     );
 
     // 429 with an HTTP date two seconds ahead: a wait between one and two seconds.
-    let reply = batch.clone();
-    let server = RawServer::start(move |n, _| match n {
-        0 => {
-            let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-            Reply::json(429, &json!({})).with_header("retry-after", when)
-        }
-        _ => Reply::json(200, &reply),
-    })
+    let server = rate_limited_once(
+        || httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2)),
+        batch.clone(),
+    )
     .await;
     client(&server.url)
         .get_batch()
