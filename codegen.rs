@@ -48,24 +48,26 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
             spec.openapi
         ));
     }
-    let production = server_url(&spec, "Production").map_err(|e| format!("{name}: {e}"))?;
-    let staging = server_url(&spec, "Staging").map_err(|e| format!("{name}: {e}"))?;
+    let environments = environments(&spec).map_err(|e| format!("{name}: {e}"))?;
     let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?;
 
     let open_enums = open_enums(&spec);
+    let generated_spec = without_handwritten(&spec).map_err(|e| format!("{name}: {e}"))?;
     let tokens = catch_progenitor(name, "the client", || {
-        progenitor::Generator::new(&settings(&spec)).generate_tokens(&spec)
+        progenitor::Generator::new(&settings(&spec)).generate_tokens(&generated_spec)
     })?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
     add_to_types_module(&mut file, &open_enums).map_err(|e| format!("{name}: {e}"))?;
+    add_handwritten_builders(&mut file).map_err(|e| format!("{name}: {e}"))?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut FillDocs::default(), &mut file);
     mark_deprecated(&mut file, &operations);
 
     let mut code = String::from(HEADER);
     code.push_str(&prettyplease::unparse(&file));
     code.push('\n');
-    code.push_str(&extras(&production, &staging, &operations));
+    code.push_str(&environment_code(&environments));
+    code.push_str(&extras(&operations));
     code.push_str(&call_methods(&operations));
     code.push_str(&pagination(&spec).map_err(|e| format!("{name}: {e}"))?);
     let lines = code.lines().count();
@@ -131,17 +133,157 @@ fn catch_progenitor<T, E: std::fmt::Display>(
     }
 }
 
-/// The URL of the server whose description starts with `kind`.
-fn server_url(spec: &openapiv3::OpenAPI, kind: &str) -> Result<String, String> {
-    spec.servers
-        .iter()
-        .find(|s| {
-            s.description
-                .as_deref()
-                .is_some_and(|d| d.starts_with(kind))
+/// One of the spec's `servers`, as a variant of the client's `Environment`.
+struct Server {
+    /// Its `x-environment`: the name `SECURITIES_ENV` and `--env` take, such as `api-staging`.
+    name: String,
+    url: String,
+    description: String,
+}
+
+/// The servers of the spec, in order; each names itself with `x-environment`, and the first
+/// one is the default environment.
+fn environments(spec: &openapiv3::OpenAPI) -> Result<Vec<Server>, String> {
+    let mut out: Vec<Server> = Vec::new();
+    for (i, server) in spec.servers.iter().enumerate() {
+        let name = server
+            .extensions
+            .get("x-environment")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| format!("servers[{i}] ({}) has no `x-environment` name", server.url))?;
+        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid || out.iter().any(|s| s.name == name) {
+            return Err(format!(
+                "servers[{i}]: `x-environment: {name}` must be a unique kebab-case name"
+            ));
+        }
+        out.push(Server {
+            name: name.to_string(),
+            url: server.url.trim_end_matches('/').to_string(),
+            description: server.description.clone().unwrap_or_default(),
+        });
+    }
+    if out.is_empty() {
+        return Err("`servers` is empty: the client needs a default environment".into());
+    }
+    Ok(out)
+}
+
+/// The `Environment` enum: one variant per server of the spec, the first one the default.
+/// `src/environment.rs` adds parsing and display on top of `ALL` and `name()`.
+fn environment_code(servers: &[Server]) -> String {
+    let mut variants = String::new();
+    let mut urls = String::new();
+    let mut names = String::new();
+    let mut all = String::new();
+    for (i, server) in servers.iter().enumerate() {
+        let variant = variant_name(&server.name);
+        let default = if i == 0 { "    #[default]\n" } else { "" };
+        let _ = writeln!(
+            variants,
+            "    /// {} (`{}`, {})\n{default}    {variant},",
+            server.description.trim_end_matches('.'),
+            server.name,
+            server.url
+        );
+        let _ = writeln!(urls, "            Self::{variant} => {:?},", server.url);
+        let _ = writeln!(names, "            Self::{variant} => {:?},", server.name);
+        let _ = write!(all, "Self::{variant}, ");
+    }
+    format!(
+        r#"
+/// A Securities environment: one of the spec's `servers`, so that the spec and the client
+/// cannot disagree on a host. Select one with [`ClientBuilder::environment`](crate::ClientBuilder::environment),
+/// `SECURITIES_ENV` or the CLI's `--env`, by [`name`](Self::name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Environment {{
+{variants}}}
+
+impl Environment {{
+    /// Every environment, in the order of the spec's `servers`.
+    pub const ALL: &'static [Environment] = &[{all}];
+
+    /// The base URL of the environment, without a trailing slash; paths start at `/v1/...`.
+    pub fn base_url(self) -> &'static str {{
+        match self {{
+{urls}        }}
+    }}
+
+    /// The name `SECURITIES_ENV` and the CLI's `--env` take for it.
+    pub fn name(self) -> &'static str {{
+        match self {{
+{names}        }}
+    }}
+}}
+"#
+    )
+}
+
+/// Operations the hand-written layer implements because progenitor cannot: it has no
+/// `multipart/form-data` request bodies. Each gets its builder from `src/` (re-exported into
+/// `builder`), and is left out of what progenitor sees.
+pub const HANDWRITTEN: &[(&str, &str)] =
+    &[("create_bank_credit_note", "crate::upload::CreateBankCreditNote")];
+
+/// Whether an operation's request body is `multipart/form-data`.
+fn is_multipart(op: &openapiv3::Operation) -> bool {
+    matches!(&op.request_body, Some(openapiv3::ReferenceOr::Item(body))
+        if body.content.keys().any(|k| k.starts_with("multipart/form-data")))
+}
+
+/// The spec without the operations of [`HANDWRITTEN`]; any other multipart operation is an
+/// error, since nothing would generate it.
+fn without_handwritten(spec: &openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI, String> {
+    let mut spec = spec.clone();
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, slot) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ] {
+            let Some(op) = slot.as_ref() else { continue };
+            let id = op.operation_id.clone().unwrap_or_default();
+            let handwritten = HANDWRITTEN.iter().any(|(h, _)| *h == id);
+            if handwritten {
+                *slot = None;
+            } else if is_multipart(op) {
+                return Err(format!(
+                    "{id} ({} {path}) has a multipart/form-data body, which progenitor cannot \
+                     generate: implement it in src/ and list it in HANDWRITTEN (codegen.rs)",
+                    method.to_uppercase()
+                ));
+            }
+        }
+    }
+    Ok(spec)
+}
+
+/// Re-exports the hand-written builders into progenitor's `builder` module, beside the
+/// generated ones.
+fn add_handwritten_builders(file: &mut syn::File) -> Result<(), String> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+            _ => None,
         })
-        .map(|s| s.url.trim_end_matches('/').to_string())
-        .ok_or_else(|| format!("`servers` has no entry whose description starts with `{kind}`"))
+        .ok_or("progenitor's output has no `builder` module")?;
+    for (id, path) in HANDWRITTEN {
+        let path: syn::Path =
+            syn::parse_str(path).map_err(|e| format!("HANDWRITTEN path of {id}: {e}"))?;
+        let doc = format!("Builder for [`Client::{id}`](super::Client::{id}), written by hand in `src/`.");
+        module.1.push(syn::parse_quote!(#[doc = #doc] pub use #path;));
+    }
+    Ok(())
 }
 
 fn operations(spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, String> {
@@ -190,18 +332,8 @@ fn operations(spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, String> {
 }
 
 /// Items derived from the spec that progenitor does not emit.
-fn extras(production: &str, staging: &str, operations: &[Operation]) -> String {
+fn extras(operations: &[Operation]) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "/// Base URL of the production server, from the spec's `servers`."
-    );
-    let _ = writeln!(s, "pub(crate) const PRODUCTION_URL: &str = {production:?};");
-    let _ = writeln!(
-        s,
-        "/// Base URL of the staging server, from the spec's `servers`."
-    );
-    let _ = writeln!(s, "pub(crate) const STAGING_URL: &str = {staging:?};");
     let _ = writeln!(
         s,
         "/// Every operation of the spec, in the order of its paths."
@@ -264,24 +396,17 @@ fn paginated_lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, Stri
                 continue;
             }
             let at = format!("{id} ({} {path})", method.to_uppercase());
-            let response = op
+            let page_type = op
                 .responses
                 .responses
                 .get(&openapiv3::StatusCode::Code(200))
-                .and_then(|r| r.as_item())
-                .ok_or_else(|| format!("{at}: takes `page` but has no inline 200 response"))?;
-            let page_type = match response
-                .content
-                .get("application/json")
-                .and_then(|m| m.schema.as_ref())
-            {
-                Some(openapiv3::ReferenceOr::Reference { reference }) => ref_name(reference)?,
-                _ => {
-                    return Err(format!(
-                    "{at}: takes `page`, so its 200 schema must be a $ref to a named list schema"
-                ))
-                }
-            };
+                .and_then(|response| success_schema(spec, response))
+                .ok_or_else(|| {
+                    format!(
+                        "{at}: takes `page`, so its 200 answer must be JSON with a $ref to a \
+                         named list schema"
+                    )
+                })?;
             let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
                 &schema_named(&page_type)?.schema_kind
             else {
@@ -440,10 +565,13 @@ fn parse(name: &str, yaml: &str) -> Result<openapiv3::OpenAPI, String> {
 #[allow(dead_code)]
 pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
     let spec = parse(name, yaml)?;
+    let generated_spec = without_handwritten(&spec).map_err(|e| format!("{name}: {e}"))?;
     let tokens = catch_progenitor(name, "the httpmock helpers", || {
-        progenitor::Generator::new(&settings(&spec)).httpmock(&spec, "crate")
+        progenitor::Generator::new(&settings(&spec)).httpmock(&generated_spec, "crate")
     })?;
-    let operations = operations(&spec).map_err(|e| format!("{name}: {e}"))?.len();
+    let operations = operations(&generated_spec)
+        .map_err(|e| format!("{name}: {e}"))?
+        .len();
     let code =
         allow_path_prefix(&tokens.to_string(), operations).map_err(|e| format!("{name}: {e}"))?;
     let mut file: syn::File = syn::parse_str(&code)
@@ -459,8 +587,9 @@ pub fn generate_mock(name: &str, yaml: &str) -> Result<String, String> {
 #[allow(dead_code)]
 pub fn generate_cli(name: &str, yaml: &str) -> Result<String, String> {
     let spec = parse(name, yaml)?;
+    let generated_spec = without_handwritten(&spec).map_err(|e| format!("{name}: {e}"))?;
     let tokens = catch_progenitor(name, "the CLI", || {
-        progenitor::Generator::new(&settings(&spec)).cli(&spec, "securities_api")
+        progenitor::Generator::new(&settings(&spec)).cli(&generated_spec, "securities_api")
     })?;
     let code = adapt_cli(&tokens.to_string()).map_err(|e| format!("{name}: {e}"))?;
     let file: syn::File = syn::parse_str(&code)
@@ -632,17 +761,24 @@ fn open_enums(spec: &openapiv3::OpenAPI) -> Vec<OpenEnum> {
         .iter()
         .filter_map(|(name, schema)| {
             let schema = schema.as_item()?;
-            let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind
+            let openapiv3::SchemaKind::Type(openapiv3::Type::String(_)) = &schema.schema_kind
             else {
                 return None;
             };
-            if string.enumeration.is_empty() {
-                return None;
-            }
+            // The spec lists known values in `x-extensible-enum` rather than `enum`, which
+            // other languages' generators would turn into closed types.
+            let values = schema
+                .schema_data
+                .extensions
+                .get("x-extensible-enum")?
+                .as_array()?
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
             Some(OpenEnum {
                 name: name.clone(),
                 description: schema.schema_data.description.clone().unwrap_or_default(),
-                values: string.enumeration.iter().flatten().cloned().collect(),
+                values,
             })
         })
         .collect()
@@ -783,6 +919,9 @@ impl ::schemars::JsonSchema for {name} {{
 fn call_methods(operations: &[Operation]) -> String {
     let mut s = String::new();
     for op in operations {
+        if HANDWRITTEN.iter().any(|(id, _)| *id == op.id) {
+            continue;
+        }
         let builder = pascal_case(&op.id);
         let _ = write!(
             s,

@@ -9,8 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /**A member of an arrangement (Arranjo): an account taking part, in some role, in the
-origination and sale of CCBs. `signers` comes with a single arrangement only.
+    /**An arrangement (Arranjo): the parties that originate, endorse and buy credit together,
+with their origin and destination accounts. `signers` comes with a single arrangement.
 */
     #[derive(
         ::serde::Deserialize,
@@ -23,17 +23,20 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         ///Account that owns the arrangement.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<i64>,
-        ///Id of the arrangement member.
+        ///Id of the arrangement; the `arrangement_id` of its assignment terms.
         pub id: i64,
-        ///Account that takes part in it.
+        ///Name of the arrangement.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<i64>,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ///The `member_type` of Arrangement (see its type).
-        pub member_type: ::std::option::Option<crate::types::MemberType>,
-        ///Who signs on behalf of the member.
+        ///The `operation_type` of Arrangement (see its type).
+        pub operation_type: ::std::option::Option<crate::types::OperationType>,
+        ///Who signs on behalf of the arrangement's parties.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub signers: ::std::vec::Vec<Signer>,
+        ///Address of this arrangement in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl Arrangement {
         ///Starts a builder of this type.
@@ -41,7 +44,7 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
             Default::default()
         }
     }
-    ///An arrangement member, wrapped as on the wire.
+    ///An arrangement, wrapped as on the wire.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -59,7 +62,7 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
             Default::default()
         }
     }
-    ///One page of arrangement members.
+    ///One page of arrangements.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -68,7 +71,7 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         schemars::JsonSchema
     )]
     pub struct ArrangementList {
-        ///The arrangement members of this page.
+        ///The arrangements of this page.
         pub arrangements: ::std::vec::Vec<Arrangement>,
         ///The `page_infos` of ArrangementList (see its type).
         pub page_infos: PageInfos,
@@ -80,8 +83,8 @@ origination and sale of CCBs. `signers` comes with a single arrangement only.
         }
     }
     /**An assignment term (Termo de Cessão). Not wrapped on the wire. `full_amount` comes back
-as a decimal string (`"96500.5"`) although it is sent as a number. `batch` comes with a
-single assignment only.
+as a decimal string (`"96500.5"`) although it is sent as a number. `template_data`,
+`batch` and `documents` come with a single assignment term.
 */
     #[derive(
         ::serde::Deserialize,
@@ -91,38 +94,47 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct Assignment {
-        ///Account of the assignee (cessionária), the buyer.
+        ///Id of the arrangement (Arranjo) the assignment is made under.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assignee_id: ::std::option::Option<i64>,
+        pub arrangement_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `batch` of Assignment (see its type).
         pub batch: ::std::option::Option<Batch>,
-        ///Id of the batch (Lote).
+        ///Id of the batch (Lote) whose credit is assigned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch_id: ::std::option::Option<i64>,
         ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Account of the endorser (endossatário), the seller.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endorser_id: ::std::option::Option<i64>,
+        ///The documents of the assignment term.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub documents: ::std::vec::Vec<Document>,
         ///Value of the term as a decimal string, such as `"96500.5"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub full_amount: ::std::option::Option<::std::string::String>,
         ///Id of the assignment term.
         pub id: i64,
-        ///Date of issue (a date, although the manual's table says boolean).
+        ///Date of issue.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///Number of the assignment term.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `operation_type` of Assignment (see its type).
+        pub operation_type: ::std::option::Option<crate::types::OperationType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `status` of Assignment (see its type).
         pub status: ::std::option::Option<crate::types::AssignmentStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `template_data` of Assignment (see its type).
+        pub template_data: ::std::option::Option<TemplateData>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this assignment term in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl Assignment {
         ///Starts a builder of this type.
@@ -156,7 +168,93 @@ single assignment only.
             Self(value)
         }
     }
-    ///A batch (Lote) of CCBs to be assigned together.
+    /**A CCB (Cédula de Crédito Bancário): a credit note signed by the borrower, ready to be
+assigned. Lists carry the summary fields only; `signature_provider` and `documents`
+come with a single CCB.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct BankCreditNote {
+        ///When the record was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The documents of the CCB, the signed PDF among them.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub documents: ::std::vec::Vec<Document>,
+        ///Id of the CCB; the `security_id` of its placements in batches.
+        pub id: i64,
+        ///Number of installments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub installments: ::std::option::Option<i32>,
+        ///CPF or CNPJ of the issuer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_document: ::std::option::Option<::std::string::String>,
+        ///Full name of the issuer (the borrower, emitente).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_full_name: ::std::option::Option<::std::string::String>,
+        ///Number of the CCB (that of its proposal).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `signature_provider` of BankCreditNote (see its type).
+        pub signature_provider: ::std::option::Option<crate::types::SignatureProvider>,
+        ///When the record last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this CCB in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl BankCreditNote {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::BankCreditNote {
+            Default::default()
+        }
+    }
+    ///A CCB, wrapped as on the wire.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct BankCreditNoteEnvelope {
+        ///The `bank_credit_note` of BankCreditNoteEnvelope (see its type).
+        pub bank_credit_note: BankCreditNote,
+    }
+    impl BankCreditNoteEnvelope {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::BankCreditNoteEnvelope {
+            Default::default()
+        }
+    }
+    ///One page of CCBs.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct BankCreditNoteList {
+        ///The CCBs of this page.
+        pub bank_credit_notes: ::std::vec::Vec<BankCreditNote>,
+        ///The `page_infos` of BankCreditNoteList (see its type).
+        pub page_infos: PageInfos,
+    }
+    impl BankCreditNoteList {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::BankCreditNoteList {
+            Default::default()
+        }
+    }
+    ///A batch (Lote) of CCBs or duplicatas to be assigned together.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -173,16 +271,16 @@ single assignment only.
         ///Number of the batch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
-        ///How many CCBs the batch will hold.
+        ///How many CCBs or duplicatas the batch will hold.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<i32>,
-        ///How many CCBs have been added to the batch.
+        ///How many have been added to the batch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_added: ::std::option::Option<i32>,
-        ///How many CCBs of the batch have been approved.
+        ///How many of the batch have been approved.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_approved: ::std::option::Option<i32>,
-        ///How many CCBs of the batch have been signed.
+        ///How many of the batch have been signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_signed: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -191,6 +289,9 @@ single assignment only.
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this batch in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl Batch {
         ///Starts a builder of this type.
@@ -236,29 +337,34 @@ single assignment only.
             Default::default()
         }
     }
-    ///The document sent to the signing service for a proposal.
+    /**A PDF document sent for signature (a proposal's, a CCB's, an assignment term's). No
+property is required: the manual shows an empty object among an assignment's
+documents.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         schemars::JsonSchema
     )]
     pub struct Document {
         ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Where the signed file can be downloaded; null until there is one.
+        ///Where the PDF can be downloaded; null until there is one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file: ::std::option::Option<::std::string::String>,
-        ///Id of the document; the `document_id` of signer operations.
-        pub id: i64,
-        ///Key of the document in the signing service.
+        pub file: ::std::option::Option<DocumentFile>,
+        ///Id of the document; the `document_id` of the signer operations.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///Key of the document, for `get_document_by_key`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
-        ///State of the document in the signing service (for example `created`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        ///The `status` of Document (see its type).
+        pub status: ::std::option::Option<crate::types::DocumentStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -266,6 +372,178 @@ single assignment only.
     impl Document {
         ///Starts a builder of this type.
         pub fn builder() -> builder::Document {
+            Default::default()
+        }
+    }
+    ///A document, wrapped as on the wire.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct DocumentEnvelope {
+        ///The `document` of DocumentEnvelope (see its type).
+        pub document: Document,
+    }
+    impl DocumentEnvelope {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DocumentEnvelope {
+            Default::default()
+        }
+    }
+    ///Where the PDF can be downloaded; null until there is one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct DocumentFile {
+        ///Download address of the PDF; it may be temporary.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl DocumentFile {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DocumentFile {
+            Default::default()
+        }
+    }
+    ///A signer created under a document, with the links to the document that were made.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct DocumentSignerEnvelope {
+        ///The links between the new signer and the document.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub lists: ::std::vec::Vec<SignerLink>,
+        ///The `signer` of DocumentSignerEnvelope (see its type).
+        pub signer: Signer,
+    }
+    impl DocumentSignerEnvelope {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DocumentSignerEnvelope {
+            Default::default()
+        }
+    }
+    /**A duplicata (trade bill): the credit of a sale paid in instalments. Lists carry the
+summary fields only; `documents` comes with a single duplicata.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct Duplicate {
+        ///When the record was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The documents of the duplicata.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub documents: ::std::vec::Vec<Document>,
+        ///Id of the duplicata.
+        pub id: i64,
+        ///Number of the invoice (nota fiscal) behind the duplicata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub invoice: ::std::option::Option<::std::string::String>,
+        ///CPF or CNPJ of the issuer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_document: ::std::option::Option<::std::string::String>,
+        ///Full name of the issuer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_full_name: ::std::option::Option<::std::string::String>,
+        ///Number of the duplicata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        ///Total value of the duplicata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value: ::std::option::Option<f64>,
+        ///When the record last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this duplicata in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl Duplicate {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::Duplicate {
+            Default::default()
+        }
+    }
+    ///A duplicata, wrapped as on the wire.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct DuplicateEnvelope {
+        ///The `duplicate` of DuplicateEnvelope (see its type).
+        pub duplicate: Duplicate,
+    }
+    impl DuplicateEnvelope {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DuplicateEnvelope {
+            Default::default()
+        }
+    }
+    ///One page of duplicatas.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct DuplicateList {
+        ///The duplicatas of this page.
+        pub duplicates: ::std::vec::Vec<Duplicate>,
+        ///The `page_infos` of DuplicateList (see its type).
+        pub page_infos: PageInfos,
+    }
+    impl DuplicateList {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DuplicateList {
+            Default::default()
+        }
+    }
+    /**The data of a duplicata to create in a batch. The five keys below are required; any
+other key is accepted.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct DuplicateSecurityData {
+        ///Number of the invoice (nota fiscal) behind the duplicata.
+        pub invoice: ::std::string::String,
+        ///CPF or CNPJ of the issuer.
+        pub issuer_document: ::std::string::String,
+        ///Full name of the issuer (the buyer who owes the amount).
+        pub issuer_full_name: ::std::string::String,
+        ///Number of the duplicata.
+        pub number: ::std::string::String,
+        ///Total value of the duplicata.
+        pub total_value: f64,
+    }
+    impl DuplicateSecurityData {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::DuplicateSecurityData {
             Default::default()
         }
     }
@@ -279,7 +557,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct LegacyAssignment {
-        ///Account of the endorser.
+        ///Account of the assignor (cedente).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignor: ::std::option::Option<i64>,
         ///How many contracts (CCBs) are assigned.
@@ -303,7 +581,7 @@ single assignment only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `status` of LegacyAssignment (see its type).
         pub status: ::std::option::Option<crate::types::LegacyAssignmentStatus>,
-        ///Account of the assignee.
+        ///Account of the transferee (cessionária).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transferee: ::std::option::Option<i64>,
     }
@@ -334,7 +612,9 @@ single assignment only.
             Default::default()
         }
     }
-    ///A contract (CCB) by number.
+    /**A contract (CCB) to put in a legacy process: its number and its data. The manual shows
+`number` and `issuer_name` and elides the rest; any other key is accepted.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -343,12 +623,50 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct LegacyContract {
+        ///Name of the issuer (the borrower).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_name: ::std::option::Option<::std::string::String>,
         ///Number of the contract (CCB).
         pub number: ::std::string::String,
     }
     impl LegacyContract {
         ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyContract {
+            Default::default()
+        }
+    }
+    ///The document made for a legacy proposal; `file` is a plain address here.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct LegacyDocument {
+        ///When the record was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Download address of the PDF; null until there is one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<::std::string::String>,
+        ///Id of the document; the `document_id` of the signer operations.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///Key of the document.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `status` of LegacyDocument (see its type).
+        pub status: ::std::option::Option<crate::types::DocumentStatus>,
+        ///When the record last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl LegacyDocument {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::LegacyDocument {
             Default::default()
         }
     }
@@ -381,7 +699,7 @@ single assignment only.
         schemars::JsonSchema
     )]
     pub struct LegacyExecuteAssignment {
-        ///The contracts (CCBs) to put in the process, by number.
+        ///The contracts (CCBs) to put in the process.
         pub contracts: ::std::vec::Vec<LegacyContract>,
         ///The process returned by `legacy_create_assignment`.
         pub process: ::std::string::String,
@@ -403,8 +721,8 @@ manual's table says integer, but values are money and come back with decimals.
         schemars::JsonSchema
     )]
     pub struct LegacyNewAssignment {
-        ///Account of the endorser.
-        pub assignor: i64,
+        ///Id of the arrangement (Arranjo) the assignment is made under.
+        pub arrangement: i64,
         ///Where the platform reports the progress of the process.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
@@ -418,10 +736,6 @@ manual's table says integer, but values are money and come back with decimals.
         pub cession_value: f64,
         ///Date of issue.
         pub issue_date: ::chrono::naive::NaiveDate,
-        ///The `template_data` of LegacyNewAssignment (see its type).
-        pub template_data: TemplateData,
-        ///Account of the assignee.
-        pub transferee: i64,
     }
     impl LegacyNewAssignment {
         ///Starts a builder of this type.
@@ -502,8 +816,8 @@ manual's table says integer, but values are money and come back with decimals.
             Default::default()
         }
     }
-    /**Which document the signer signs. `group` (a positive whole number, sent as a string)
-orders the signatures; leave it out for no ordering. `message` requires `group`.
+    /**Which document the signer signs. `group` (a whole number greater than 0) orders the
+signatures; leave it out, or send null, for no ordering. `message` requires `group`.
 */
     #[derive(
         ::serde::Deserialize,
@@ -515,9 +829,9 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
     pub struct LegacyNewSignerLink {
         ///Id of the document to be signed.
         pub document_id: i64,
-        ///Signing group: signers sign in the order of their groups.
+        ///Signing group, greater than 0: signers sign in the order of their groups.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group: ::std::option::Option<::std::string::String>,
+        pub group: ::std::option::Option<i32>,
         ///Message for the body of the e-mail that asks for the signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -567,7 +881,51 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
             Default::default()
         }
     }
-    ///Body (and answer) of `legacy_create_proposal`.
+    ///A proposal in the legacy format, as answered by `legacy_create_proposal`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct LegacyProposal {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `document` of LegacyProposal (see its type).
+        pub document: ::std::option::Option<LegacyDocument>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `document_data` of LegacyProposal (see its type).
+        pub document_data: ::std::option::Option<TemplateData>,
+        ///Key of the document template in the signing service.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template_key: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl LegacyProposal {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::LegacyProposal {
+            Default::default()
+        }
+    }
+    ///Answer of `legacy_create_proposal`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct LegacyProposalEnvelope {
+        ///The `proposal` of LegacyProposalEnvelope (see its type).
+        pub proposal: LegacyProposal,
+    }
+    impl LegacyProposalEnvelope {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::LegacyProposalEnvelope {
+            Default::default()
+        }
+    }
+    ///Body of `legacy_create_proposal`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -743,9 +1101,9 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         ///Id of the document to be signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub document_id: ::std::option::Option<i64>,
-        ///Signing group: signers sign in the order of their groups.
+        ///Signing group: signers sign in the order of their groups; null for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group: ::std::option::Option<::std::string::String>,
+        pub group: ::std::option::Option<i32>,
         ///Id of the signer link.
         pub id: i64,
         ///Message for the body of the e-mail that asks for the signature.
@@ -785,7 +1143,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
             Default::default()
         }
     }
-    ///What a new assignment term is made of.
+    ///What a new assignment term is made of; every field is required.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -794,20 +1152,16 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewAssignment {
-        ///Account of the assignee (cessionária).
-        pub assignee_id: i64,
-        ///The batch (Lote) whose CCBs are assigned.
+        ///Id of the arrangement (Arranjo) the assignment is made under.
+        pub arrangement_id: i64,
+        ///The batch (Lote) whose credit is assigned.
         pub batch_id: i64,
-        ///Account of the endorser (endossatário).
-        pub endorser_id: i64,
-        ///Value of the term; normally the sum of its CCBs, but not checked.
+        ///Value of the term; normally the sum of its credit, but not checked.
         pub full_amount: f64,
         ///Date of issue.
         pub issue_date: ::chrono::naive::NaiveDate,
         ///Number of the assignment term.
         pub number: ::std::string::String,
-        ///The `template_data` of NewAssignment (see its type).
-        pub template_data: TemplateData,
     }
     impl NewAssignment {
         ///Starts a builder of this type.
@@ -833,6 +1187,50 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
             Default::default()
         }
     }
+    /**The parts of the multipart upload of a CCB signed elsewhere. The manual does not say
+which parts are required besides the PDF; the platform answers 422 when one it needs
+is missing.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct NewBankCreditNote {
+        /**The data of the CCB's template, as a JSON object serialised into text (for example
+`{"financed_amount": 30500.0}`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub document_data: ::std::option::Option<::std::string::String>,
+        ///The signed PDF of the CCB.
+        pub file: ::std::string::String,
+        ///Number of installments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub installments: ::std::option::Option<i32>,
+        ///CPF or CNPJ of the issuer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_document: ::std::option::Option<::std::string::String>,
+        ///Full name of the issuer (the borrower).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_full_name: ::std::option::Option<::std::string::String>,
+        ///Number of the CCB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The `signature_provider` of NewBankCreditNote (see its type).
+        pub signature_provider: ::std::option::Option<crate::types::SignatureProvider>,
+        ///Whether the PDF is signed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signed: ::std::option::Option<bool>,
+    }
+    impl NewBankCreditNote {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::NewBankCreditNote {
+            Default::default()
+        }
+    }
     ///What a new batch is made of.
     #[derive(
         ::serde::Deserialize,
@@ -844,7 +1242,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
     pub struct NewBatch {
         ///Number of the batch.
         pub number: ::std::string::String,
-        ///How many CCBs the batch will hold (at least 1).
+        ///How many CCBs or duplicatas the batch will hold.
         pub quantity: i32,
     }
     impl NewBatch {
@@ -871,7 +1269,43 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
             Default::default()
         }
     }
-    ///What a new proposal is made of.
+    ///The duplicata to create and add to the batch.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct NewDuplicateSecurityBatch {
+        ///The `security_data` of NewDuplicateSecurityBatch (see its type).
+        pub security_data: DuplicateSecurityData,
+    }
+    impl NewDuplicateSecurityBatch {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::NewDuplicateSecurityBatch {
+            Default::default()
+        }
+    }
+    ///Body of `create_duplicate_security_batch`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct NewDuplicateSecurityBatchRequest {
+        ///The `security_batch` of NewDuplicateSecurityBatchRequest (see its type).
+        pub security_batch: NewDuplicateSecurityBatch,
+    }
+    impl NewDuplicateSecurityBatchRequest {
+        ///Starts a builder of this type.
+        pub fn builder() -> builder::NewDuplicateSecurityBatchRequest {
+            Default::default()
+        }
+    }
+    ///What a new proposal is made of; every field is required.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -887,8 +1321,7 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         ///CPF or CNPJ of the issuer.
         pub issuer_document: ::std::string::String,
         ///Full name of the issuer (the borrower).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issuer_full_name: ::std::option::Option<::std::string::String>,
+        pub issuer_full_name: ::std::string::String,
         ///Number of the proposal.
         pub number: ::std::string::String,
         ///Key of the document template in the signing service.
@@ -927,8 +1360,8 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         schemars::JsonSchema
     )]
     pub struct NewSecurityBatch {
-        ///Id of the CCB.
-        pub security_id: i64,
+        ///The `security_data` of NewSecurityBatch (see its type).
+        pub security_data: SecurityData,
     }
     impl NewSecurityBatch {
         ///Starts a builder of this type.
@@ -955,7 +1388,8 @@ orders the signatures; leave it out for no ordering. `message` requires `group`.
         }
     }
     /**What a new signer is made of. `documentation`, `birthday` and `email` are conditional:
-the platform asks for them depending on `has_documentation` and `auth`.
+the platform asks for them depending on `has_documentation` and `auth`. The five
+authentication switches are off unless sent, and are not valid with `auth: icp_brasil`.
 */
     #[derive(
         ::serde::Deserialize,
@@ -978,13 +1412,28 @@ the platform asks for them depending on `has_documentation` and `auth`.
         ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must pass facial biometrics (false when left out).
+        #[serde(default)]
+        pub facial_biometrics_enabled: bool,
         ///Full name of the signer.
         pub full_name: ::std::string::String,
+        ///Whether the signer must draw a handwritten signature (false when left out).
+        #[serde(default)]
+        pub handwritten_enabled: bool,
         ///Whether the signer has a CPF, CNPJ or passport (true when left out).
         #[serde(default = "defaults::default_bool::<true>")]
         pub has_documentation: bool,
+        ///Whether the signer must pass a liveness check (false when left out).
+        #[serde(default)]
+        pub liveness_enabled: bool,
+        ///Whether the signer must photograph both sides of an official identity document (false when left out).
+        #[serde(default)]
+        pub official_document_enabled: bool,
         ///Phone number of the signer.
         pub phone_number: ::std::string::String,
+        ///Whether the signer must take a dynamic selfie when signing (false when left out).
+        #[serde(default)]
+        pub selfie_enabled: bool,
         ///The `sign_as` of NewSigner (see its type).
         pub sign_as: crate::types::SignAs,
     }
@@ -1003,8 +1452,19 @@ the platform asks for them depending on `has_documentation` and `auth`.
         schemars::JsonSchema
     )]
     pub struct NewSignerLink {
-        ///Id of the document to be signed.
+        ///Id of the document to be signed (an integer; the manual's table says string).
         pub document_id: i64,
+        /**Signing group, a whole number greater than 0: signers sign in the order of their
+groups. Null or left out for no ordering.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub group: ::std::option::Option<i32>,
+        ///Message for the body of the e-mail that asks for the signature.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the signer may refuse to sign.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refusable: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `sign_as` of NewSignerLink (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
@@ -1098,7 +1558,7 @@ at the ends.
         }
     }
     /**A proposal (Proposta): a CCB before the borrower signs it. Lists carry the summary
-fields only; `document_data` and `document` come with a single proposal.
+fields only; `document_data` and `documents` come with a single proposal.
 */
     #[derive(
         ::serde::Deserialize,
@@ -1112,11 +1572,11 @@ fields only; `document_data` and `document` come with a single proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ///The `document` of Proposal (see its type).
-        pub document: ::std::option::Option<Document>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `document_data` of Proposal (see its type).
         pub document_data: ::std::option::Option<TemplateData>,
+        ///The documents of the proposal, the one sent for signature first.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub documents: ::std::vec::Vec<Document>,
         ///Id of the proposal.
         pub id: i64,
         ///Number of installments.
@@ -1134,6 +1594,9 @@ fields only; `document_data` and `document` come with a single proposal.
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this proposal in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl Proposal {
         ///Starts a builder of this type.
@@ -1179,48 +1642,7 @@ fields only; `document_data` and `document` come with a single proposal.
             Default::default()
         }
     }
-    /**A CCB (Cédula de Crédito Bancário): a proposal signed by the borrower, ready to be
-assigned. `document_data` (single CCB only) holds what the signing service reported.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct Security {
-        ///When the record was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Free-form data of the signed document (its last event, its file).
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub document_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Id of the CCB.
-        pub id: i64,
-        ///Number of installments.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub installments: ::std::option::Option<i32>,
-        ///CPF or CNPJ of the issuer.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issuer_document: ::std::option::Option<::std::string::String>,
-        ///Full name of the issuer (the borrower, emitente).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issuer_full_name: ::std::option::Option<::std::string::String>,
-        ///Number of the CCB (that of its proposal).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::std::string::String>,
-        ///When the record last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    }
-    impl Security {
-        ///Starts a builder of this type.
-        pub fn builder() -> builder::Security {
-            Default::default()
-        }
-    }
-    ///A CCB placed in a batch (CCB em Lote).
+    ///A CCB or a duplicata placed in a batch (CCB em Lote, Duplicata em Lote).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1235,9 +1657,9 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         ///When the record was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Id of the CCB placement.
+        ///Id of the placement.
         pub id: i64,
-        ///Id of the CCB.
+        ///Id of the CCB or duplicata.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1246,6 +1668,9 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this placement in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl SecurityBatch {
         ///Starts a builder of this type.
@@ -1253,7 +1678,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
             Default::default()
         }
     }
-    ///A CCB in a batch, wrapped as on the wire.
+    ///A placement in a batch, wrapped as on the wire.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1271,7 +1696,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
             Default::default()
         }
     }
-    ///One page of the CCBs of a batch.
+    ///One page of the placements of a batch.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1282,7 +1707,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
     pub struct SecurityBatchList {
         ///The `page_infos` of SecurityBatchList (see its type).
         pub page_infos: PageInfos,
-        ///The CCB placements of this page.
+        ///The placements of this page.
         pub security_batches: ::std::vec::Vec<SecurityBatch>,
     }
     impl SecurityBatchList {
@@ -1291,7 +1716,9 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
             Default::default()
         }
     }
-    ///A CCB, wrapped as on the wire.
+    /**The metadata of a CCB placed in a batch. `number` (the CCB's number) identifies it;
+the other keys depend on what the parties agreed, and any key is accepted.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1299,33 +1726,19 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         Debug,
         schemars::JsonSchema
     )]
-    pub struct SecurityEnvelope {
-        ///The `security` of SecurityEnvelope (see its type).
-        pub security: Security,
+    pub struct SecurityData {
+        ///Name of the assignor (cedente).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assignor_name: ::std::option::Option<::std::string::String>,
+        ///Value the CCB is assigned for, as a decimal string such as `"2002.20"`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cession_value: ::std::option::Option<::std::string::String>,
+        ///Number of the CCB to place in the batch.
+        pub number: ::std::string::String,
     }
-    impl SecurityEnvelope {
+    impl SecurityData {
         ///Starts a builder of this type.
-        pub fn builder() -> builder::SecurityEnvelope {
-            Default::default()
-        }
-    }
-    ///One page of CCBs.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct SecurityList {
-        ///The `page_infos` of SecurityList (see its type).
-        pub page_infos: PageInfos,
-        ///The CCBs of this page.
-        pub securities: ::std::vec::Vec<Security>,
-    }
-    impl SecurityList {
-        ///Starts a builder of this type.
-        pub fn builder() -> builder::SecurityList {
+        pub fn builder() -> builder::SecurityData {
             Default::default()
         }
     }
@@ -1356,26 +1769,44 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         ///E-mail address of the signer; where the signing requests go when `communicate_by` is `email`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must pass facial biometrics.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub facial_biometrics_enabled: ::std::option::Option<bool>,
         ///Full name of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub full_name: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must draw a handwritten signature.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handwritten_enabled: ::std::option::Option<bool>,
         ///Whether the signer has a CPF, CNPJ or passport.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_documentation: ::std::option::Option<bool>,
         ///Id of the signer.
         pub id: i64,
-        ///Key of the signer in the signing service; null until it has one.
+        ///Key of the signer, for the `bykey` lookups; null until it is linked to a document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
+        ///Whether the signer must pass a liveness check.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub liveness_enabled: ::std::option::Option<bool>,
+        ///Whether the signer must photograph both sides of an official identity document.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub official_document_enabled: ::std::option::Option<bool>,
         ///Phone number of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
+        ///Whether the signer must take a dynamic selfie when signing.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub selfie_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `sign_as` of Signer (see its type).
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this signer in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl Signer {
         ///Starts a builder of this type.
@@ -1421,7 +1852,7 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         pub document_id: ::std::option::Option<i64>,
         ///Id of the signer link.
         pub id: i64,
-        ///Key of the record in the signing service.
+        ///Key of the link in the signing service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
         ///Key of the signature request in the signing service.
@@ -1439,6 +1870,9 @@ assigned. `document_data` (single CCB only) holds what the signing service repor
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Address of this signer link in the API.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl SignerLink {
         ///Starts a builder of this type.
@@ -1552,16 +1986,20 @@ numbers.
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
-            member_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            member_type: ::std::result::Result<
-                ::std::option::Option<crate::types::MemberType>,
+            operation_type: ::std::result::Result<
+                ::std::option::Option<crate::types::OperationType>,
                 ::std::string::String,
             >,
             signers: ::std::result::Result<
                 ::std::vec::Vec<super::Signer>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1570,9 +2008,10 @@ numbers.
                 Self {
                     account_id: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    member_id: Ok(Default::default()),
-                    member_type: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    operation_type: Ok(Default::default()),
                     signers: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -1601,31 +2040,33 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            ///Sets `member_id`.
-            pub fn member_id<T>(mut self, value: T) -> Self
+            ///Sets `name`.
+            pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.member_id = value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
+                        format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            ///Sets `member_type`.
-            pub fn member_type<T>(mut self, value: T) -> Self
+            ///Sets `operation_type`.
+            pub fn operation_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MemberType>,
+                    ::std::option::Option<crate::types::OperationType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.member_type = value
+                self.operation_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for member_type: {e}")
+                        format!(
+                            "error converting supplied value for operation_type: {e}"
+                        )
                     });
                 self
             }
@@ -1642,6 +2083,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Arrangement> for super::Arrangement {
             type Error = super::error::ConversionError;
@@ -1651,9 +2105,10 @@ numbers.
                 Ok(Self {
                     account_id: value.account_id?,
                     id: value.id?,
-                    member_id: value.member_id?,
-                    member_type: value.member_type?,
+                    name: value.name?,
+                    operation_type: value.operation_type?,
                     signers: value.signers?,
+                    url: value.url?,
                 })
             }
         }
@@ -1662,9 +2117,10 @@ numbers.
                 Self {
                     account_id: Ok(value.account_id),
                     id: Ok(value.id),
-                    member_id: Ok(value.member_id),
-                    member_type: Ok(value.member_type),
+                    name: Ok(value.name),
+                    operation_type: Ok(value.operation_type),
                     signers: Ok(value.signers),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -1783,7 +2239,7 @@ numbers.
         #[derive(Clone, Debug)]
         ///`Assignment`.
         pub struct Assignment {
-            assignee_id: ::std::result::Result<
+            arrangement_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
@@ -1799,8 +2255,8 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            endorser_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::Document>,
                 ::std::string::String,
             >,
             full_amount: ::std::result::Result<
@@ -1816,43 +2272,60 @@ numbers.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            operation_type: ::std::result::Result<
+                ::std::option::Option<crate::types::OperationType>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 ::std::option::Option<crate::types::AssignmentStatus>,
+                ::std::string::String,
+            >,
+            template_data: ::std::result::Result<
+                ::std::option::Option<super::TemplateData>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Assignment {
             fn default() -> Self {
                 Self {
-                    assignee_id: Ok(Default::default()),
+                    arrangement_id: Ok(Default::default()),
                     batch: Ok(Default::default()),
                     batch_id: Ok(Default::default()),
                     created_at: Ok(Default::default()),
-                    endorser_id: Ok(Default::default()),
+                    documents: Ok(Default::default()),
                     full_amount: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     issue_date: Ok(Default::default()),
                     number: Ok(Default::default()),
+                    operation_type: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    template_data: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
         impl Assignment {
-            ///Sets `assignee_id`.
-            pub fn assignee_id<T>(mut self, value: T) -> Self
+            ///Sets `arrangement_id`.
+            pub fn arrangement_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assignee_id = value
+                self.arrangement_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for assignee_id: {e}")
+                        format!(
+                            "error converting supplied value for arrangement_id: {e}"
+                        )
                     });
                 self
             }
@@ -1897,16 +2370,16 @@ numbers.
                     });
                 self
             }
-            ///Sets `endorser_id`.
-            pub fn endorser_id<T>(mut self, value: T) -> Self
+            ///Sets `documents`.
+            pub fn documents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Document>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.endorser_id = value
+                self.documents = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for endorser_id: {e}")
+                        format!("error converting supplied value for documents: {e}")
                     });
                 self
             }
@@ -1962,6 +2435,23 @@ numbers.
                     });
                 self
             }
+            ///Sets `operation_type`.
+            pub fn operation_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::OperationType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operation_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for operation_type: {e}"
+                        )
+                    });
+                self
+            }
             ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -1974,6 +2464,19 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            ///Sets `template_data`.
+            pub fn template_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_data: {e}")
                     });
                 self
             }
@@ -1992,6 +2495,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Assignment> for super::Assignment {
             type Error = super::error::ConversionError;
@@ -1999,34 +2515,395 @@ numbers.
                 value: Assignment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    assignee_id: value.assignee_id?,
+                    arrangement_id: value.arrangement_id?,
                     batch: value.batch?,
                     batch_id: value.batch_id?,
                     created_at: value.created_at?,
-                    endorser_id: value.endorser_id?,
+                    documents: value.documents?,
                     full_amount: value.full_amount?,
                     id: value.id?,
                     issue_date: value.issue_date?,
                     number: value.number?,
+                    operation_type: value.operation_type?,
                     status: value.status?,
+                    template_data: value.template_data?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
         impl ::std::convert::From<super::Assignment> for Assignment {
             fn from(value: super::Assignment) -> Self {
                 Self {
-                    assignee_id: Ok(value.assignee_id),
+                    arrangement_id: Ok(value.arrangement_id),
                     batch: Ok(value.batch),
                     batch_id: Ok(value.batch_id),
                     created_at: Ok(value.created_at),
-                    endorser_id: Ok(value.endorser_id),
+                    documents: Ok(value.documents),
                     full_amount: Ok(value.full_amount),
                     id: Ok(value.id),
                     issue_date: Ok(value.issue_date),
                     number: Ok(value.number),
+                    operation_type: Ok(value.operation_type),
                     status: Ok(value.status),
+                    template_data: Ok(value.template_data),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`BankCreditNote`.
+        pub struct BankCreditNote {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::Document>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            installments: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            issuer_document: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            issuer_full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            signature_provider: ::std::result::Result<
+                ::std::option::Option<crate::types::SignatureProvider>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BankCreditNote {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    documents: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    installments: Ok(Default::default()),
+                    issuer_document: Ok(Default::default()),
+                    issuer_full_name: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                    signature_provider: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl BankCreditNote {
+            ///Sets `created_at`.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///Sets `documents`.
+            pub fn documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Document>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for documents: {e}")
+                    });
+                self
+            }
+            ///Sets `id`.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            ///Sets `installments`.
+            pub fn installments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.installments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for installments: {e}")
+                    });
+                self
+            }
+            ///Sets `issuer_document`.
+            pub fn issuer_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_document: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `issuer_full_name`.
+            pub fn issuer_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `number`.
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            ///Sets `signature_provider`.
+            pub fn signature_provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::SignatureProvider>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature_provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for signature_provider: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `updated_at`.
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BankCreditNote> for super::BankCreditNote {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BankCreditNote,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    documents: value.documents?,
+                    id: value.id?,
+                    installments: value.installments?,
+                    issuer_document: value.issuer_document?,
+                    issuer_full_name: value.issuer_full_name?,
+                    number: value.number?,
+                    signature_provider: value.signature_provider?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BankCreditNote> for BankCreditNote {
+            fn from(value: super::BankCreditNote) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    documents: Ok(value.documents),
+                    id: Ok(value.id),
+                    installments: Ok(value.installments),
+                    issuer_document: Ok(value.issuer_document),
+                    issuer_full_name: Ok(value.issuer_full_name),
+                    number: Ok(value.number),
+                    signature_provider: Ok(value.signature_provider),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`BankCreditNoteEnvelope`.
+        pub struct BankCreditNoteEnvelope {
+            bank_credit_note: ::std::result::Result<
+                super::BankCreditNote,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BankCreditNoteEnvelope {
+            fn default() -> Self {
+                Self {
+                    bank_credit_note: Err(
+                        "no value supplied for bank_credit_note".to_string(),
+                    ),
+                }
+            }
+        }
+        impl BankCreditNoteEnvelope {
+            ///Sets `bank_credit_note`.
+            pub fn bank_credit_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BankCreditNote>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bank_credit_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bank_credit_note: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BankCreditNoteEnvelope>
+        for super::BankCreditNoteEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BankCreditNoteEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bank_credit_note: value.bank_credit_note?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BankCreditNoteEnvelope>
+        for BankCreditNoteEnvelope {
+            fn from(value: super::BankCreditNoteEnvelope) -> Self {
+                Self {
+                    bank_credit_note: Ok(value.bank_credit_note),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`BankCreditNoteList`.
+        pub struct BankCreditNoteList {
+            bank_credit_notes: ::std::result::Result<
+                ::std::vec::Vec<super::BankCreditNote>,
+                ::std::string::String,
+            >,
+            page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
+        }
+        impl ::std::default::Default for BankCreditNoteList {
+            fn default() -> Self {
+                Self {
+                    bank_credit_notes: Err(
+                        "no value supplied for bank_credit_notes".to_string(),
+                    ),
+                    page_infos: Err("no value supplied for page_infos".to_string()),
+                }
+            }
+        }
+        impl BankCreditNoteList {
+            ///Sets `bank_credit_notes`.
+            pub fn bank_credit_notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BankCreditNote>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bank_credit_notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bank_credit_notes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `page_infos`.
+            pub fn page_infos<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageInfos>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_infos = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_infos: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BankCreditNoteList> for super::BankCreditNoteList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BankCreditNoteList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bank_credit_notes: value.bank_credit_notes?,
+                    page_infos: value.page_infos?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BankCreditNoteList> for BankCreditNoteList {
+            fn from(value: super::BankCreditNoteList) -> Self {
+                Self {
+                    bank_credit_notes: Ok(value.bank_credit_notes),
+                    page_infos: Ok(value.page_infos),
                 }
             }
         }
@@ -2066,6 +2943,10 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Batch {
             fn default() -> Self {
@@ -2079,6 +2960,7 @@ numbers.
                     quantity_signed: Ok(Default::default()),
                     status: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -2210,6 +3092,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Batch> for super::Batch {
             type Error = super::error::ConversionError;
@@ -2226,6 +3121,7 @@ numbers.
                     quantity_signed: value.quantity_signed?,
                     status: value.status?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
@@ -2241,6 +3137,7 @@ numbers.
                     quantity_signed: Ok(value.quantity_signed),
                     status: Ok(value.status),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -2356,16 +3253,16 @@ numbers.
                 ::std::string::String,
             >,
             file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::DocumentFile>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<i64, ::std::string::String>,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             key: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::types::DocumentStatus>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -2378,7 +3275,7 @@ numbers.
                 Self {
                     created_at: Ok(Default::default()),
                     file: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     key: Ok(Default::default()),
                     status: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
@@ -2404,7 +3301,7 @@ numbers.
             ///Sets `file`.
             pub fn file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::DocumentFile>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file = value
@@ -2417,7 +3314,7 @@ numbers.
             ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2441,7 +3338,9 @@ numbers.
             ///Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::DocumentStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2491,6 +3390,623 @@ numbers.
                     key: Ok(value.key),
                     status: Ok(value.status),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DocumentEnvelope`.
+        pub struct DocumentEnvelope {
+            document: ::std::result::Result<super::Document, ::std::string::String>,
+        }
+        impl ::std::default::Default for DocumentEnvelope {
+            fn default() -> Self {
+                Self {
+                    document: Err("no value supplied for document".to_string()),
+                }
+            }
+        }
+        impl DocumentEnvelope {
+            ///Sets `document`.
+            pub fn document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Document>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DocumentEnvelope> for super::DocumentEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DocumentEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { document: value.document? })
+            }
+        }
+        impl ::std::convert::From<super::DocumentEnvelope> for DocumentEnvelope {
+            fn from(value: super::DocumentEnvelope) -> Self {
+                Self {
+                    document: Ok(value.document),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DocumentFile`.
+        pub struct DocumentFile {
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DocumentFile {
+            fn default() -> Self {
+                Self {
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl DocumentFile {
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DocumentFile> for super::DocumentFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DocumentFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
+            }
+        }
+        impl ::std::convert::From<super::DocumentFile> for DocumentFile {
+            fn from(value: super::DocumentFile) -> Self {
+                Self { url: Ok(value.url) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DocumentSignerEnvelope`.
+        pub struct DocumentSignerEnvelope {
+            lists: ::std::result::Result<
+                ::std::vec::Vec<super::SignerLink>,
+                ::std::string::String,
+            >,
+            signer: ::std::result::Result<super::Signer, ::std::string::String>,
+        }
+        impl ::std::default::Default for DocumentSignerEnvelope {
+            fn default() -> Self {
+                Self {
+                    lists: Ok(Default::default()),
+                    signer: Err("no value supplied for signer".to_string()),
+                }
+            }
+        }
+        impl DocumentSignerEnvelope {
+            ///Sets `lists`.
+            pub fn lists<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SignerLink>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lists = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lists: {e}")
+                    });
+                self
+            }
+            ///Sets `signer`.
+            pub fn signer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Signer>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signer: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DocumentSignerEnvelope>
+        for super::DocumentSignerEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DocumentSignerEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    lists: value.lists?,
+                    signer: value.signer?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DocumentSignerEnvelope>
+        for DocumentSignerEnvelope {
+            fn from(value: super::DocumentSignerEnvelope) -> Self {
+                Self {
+                    lists: Ok(value.lists),
+                    signer: Ok(value.signer),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`Duplicate`.
+        pub struct Duplicate {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::Document>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            invoice: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            issuer_document: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            issuer_full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_value: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Duplicate {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    documents: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    invoice: Ok(Default::default()),
+                    issuer_document: Ok(Default::default()),
+                    issuer_full_name: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                    total_value: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl Duplicate {
+            ///Sets `created_at`.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///Sets `documents`.
+            pub fn documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Document>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for documents: {e}")
+                    });
+                self
+            }
+            ///Sets `id`.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            ///Sets `invoice`.
+            pub fn invoice<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invoice = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invoice: {e}")
+                    });
+                self
+            }
+            ///Sets `issuer_document`.
+            pub fn issuer_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_document: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `issuer_full_name`.
+            pub fn issuer_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `number`.
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            ///Sets `total_value`.
+            pub fn total_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_value: {e}")
+                    });
+                self
+            }
+            ///Sets `updated_at`.
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Duplicate> for super::Duplicate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Duplicate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    documents: value.documents?,
+                    id: value.id?,
+                    invoice: value.invoice?,
+                    issuer_document: value.issuer_document?,
+                    issuer_full_name: value.issuer_full_name?,
+                    number: value.number?,
+                    total_value: value.total_value?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Duplicate> for Duplicate {
+            fn from(value: super::Duplicate) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    documents: Ok(value.documents),
+                    id: Ok(value.id),
+                    invoice: Ok(value.invoice),
+                    issuer_document: Ok(value.issuer_document),
+                    issuer_full_name: Ok(value.issuer_full_name),
+                    number: Ok(value.number),
+                    total_value: Ok(value.total_value),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DuplicateEnvelope`.
+        pub struct DuplicateEnvelope {
+            duplicate: ::std::result::Result<super::Duplicate, ::std::string::String>,
+        }
+        impl ::std::default::Default for DuplicateEnvelope {
+            fn default() -> Self {
+                Self {
+                    duplicate: Err("no value supplied for duplicate".to_string()),
+                }
+            }
+        }
+        impl DuplicateEnvelope {
+            ///Sets `duplicate`.
+            pub fn duplicate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Duplicate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duplicate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duplicate: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DuplicateEnvelope> for super::DuplicateEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DuplicateEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duplicate: value.duplicate?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DuplicateEnvelope> for DuplicateEnvelope {
+            fn from(value: super::DuplicateEnvelope) -> Self {
+                Self {
+                    duplicate: Ok(value.duplicate),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DuplicateList`.
+        pub struct DuplicateList {
+            duplicates: ::std::result::Result<
+                ::std::vec::Vec<super::Duplicate>,
+                ::std::string::String,
+            >,
+            page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
+        }
+        impl ::std::default::Default for DuplicateList {
+            fn default() -> Self {
+                Self {
+                    duplicates: Err("no value supplied for duplicates".to_string()),
+                    page_infos: Err("no value supplied for page_infos".to_string()),
+                }
+            }
+        }
+        impl DuplicateList {
+            ///Sets `duplicates`.
+            pub fn duplicates<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Duplicate>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duplicates = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duplicates: {e}")
+                    });
+                self
+            }
+            ///Sets `page_infos`.
+            pub fn page_infos<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageInfos>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_infos = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_infos: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DuplicateList> for super::DuplicateList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DuplicateList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    duplicates: value.duplicates?,
+                    page_infos: value.page_infos?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DuplicateList> for DuplicateList {
+            fn from(value: super::DuplicateList) -> Self {
+                Self {
+                    duplicates: Ok(value.duplicates),
+                    page_infos: Ok(value.page_infos),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`DuplicateSecurityData`.
+        pub struct DuplicateSecurityData {
+            invoice: ::std::result::Result<::std::string::String, ::std::string::String>,
+            issuer_document: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            issuer_full_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<::std::string::String, ::std::string::String>,
+            total_value: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for DuplicateSecurityData {
+            fn default() -> Self {
+                Self {
+                    invoice: Err("no value supplied for invoice".to_string()),
+                    issuer_document: Err(
+                        "no value supplied for issuer_document".to_string(),
+                    ),
+                    issuer_full_name: Err(
+                        "no value supplied for issuer_full_name".to_string(),
+                    ),
+                    number: Err("no value supplied for number".to_string()),
+                    total_value: Err("no value supplied for total_value".to_string()),
+                }
+            }
+        }
+        impl DuplicateSecurityData {
+            ///Sets `invoice`.
+            pub fn invoice<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invoice = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invoice: {e}")
+                    });
+                self
+            }
+            ///Sets `issuer_document`.
+            pub fn issuer_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_document: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `issuer_full_name`.
+            pub fn issuer_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `number`.
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            ///Sets `total_value`.
+            pub fn total_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DuplicateSecurityData>
+        for super::DuplicateSecurityData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DuplicateSecurityData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    invoice: value.invoice?,
+                    issuer_document: value.issuer_document?,
+                    issuer_full_name: value.issuer_full_name?,
+                    number: value.number?,
+                    total_value: value.total_value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DuplicateSecurityData>
+        for DuplicateSecurityData {
+            fn from(value: super::DuplicateSecurityData) -> Self {
+                Self {
+                    invoice: Ok(value.invoice),
+                    issuer_document: Ok(value.issuer_document),
+                    issuer_full_name: Ok(value.issuer_full_name),
+                    number: Ok(value.number),
+                    total_value: Ok(value.total_value),
                 }
             }
         }
@@ -2780,16 +4296,34 @@ numbers.
         #[derive(Clone, Debug)]
         ///`LegacyContract`.
         pub struct LegacyContract {
+            issuer_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for LegacyContract {
             fn default() -> Self {
                 Self {
+                    issuer_name: Ok(Default::default()),
                     number: Err("no value supplied for number".to_string()),
                 }
             }
         }
         impl LegacyContract {
+            ///Sets `issuer_name`.
+            pub fn issuer_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for issuer_name: {e}")
+                    });
+                self
+            }
             ///Sets `number`.
             pub fn number<T>(mut self, value: T) -> Self
             where
@@ -2809,12 +4343,166 @@ numbers.
             fn try_from(
                 value: LegacyContract,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { number: value.number? })
+                Ok(Self {
+                    issuer_name: value.issuer_name?,
+                    number: value.number?,
+                })
             }
         }
         impl ::std::convert::From<super::LegacyContract> for LegacyContract {
             fn from(value: super::LegacyContract) -> Self {
-                Self { number: Ok(value.number) }
+                Self {
+                    issuer_name: Ok(value.issuer_name),
+                    number: Ok(value.number),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`LegacyDocument`.
+        pub struct LegacyDocument {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            key: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::types::DocumentStatus>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LegacyDocument {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    key: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl LegacyDocument {
+            ///Sets `created_at`.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///Sets `file`.
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            ///Sets `id`.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            ///Sets `key`.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            ///Sets `status`.
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::DocumentStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            ///Sets `updated_at`.
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LegacyDocument> for super::LegacyDocument {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LegacyDocument,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    file: value.file?,
+                    id: value.id?,
+                    key: value.key?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LegacyDocument> for LegacyDocument {
+            fn from(value: super::LegacyDocument) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    file: Ok(value.file),
+                    id: Ok(value.id),
+                    key: Ok(value.key),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -2933,7 +4621,7 @@ numbers.
         #[derive(Clone, Debug)]
         ///`LegacyNewAssignment`.
         pub struct LegacyNewAssignment {
-            assignor: ::std::result::Result<i64, ::std::string::String>,
+            arrangement: ::std::result::Result<i64, ::std::string::String>,
             callback_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2949,16 +4637,11 @@ numbers.
                 ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
-            template_data: ::std::result::Result<
-                super::TemplateData,
-                ::std::string::String,
-            >,
-            transferee: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for LegacyNewAssignment {
             fn default() -> Self {
                 Self {
-                    assignor: Err("no value supplied for assignor".to_string()),
+                    arrangement: Err("no value supplied for arrangement".to_string()),
                     callback_url: Ok(Default::default()),
                     cession_contracts: Err(
                         "no value supplied for cession_contracts".to_string(),
@@ -2973,24 +4656,20 @@ numbers.
                         "no value supplied for cession_value".to_string(),
                     ),
                     issue_date: Err("no value supplied for issue_date".to_string()),
-                    template_data: Err(
-                        "no value supplied for template_data".to_string(),
-                    ),
-                    transferee: Err("no value supplied for transferee".to_string()),
                 }
             }
         }
         impl LegacyNewAssignment {
-            ///Sets `assignor`.
-            pub fn assignor<T>(mut self, value: T) -> Self
+            ///Sets `arrangement`.
+            pub fn arrangement<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assignor = value
+                self.arrangement = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for assignor: {e}")
+                        format!("error converting supplied value for arrangement: {e}")
                     });
                 self
             }
@@ -3078,32 +4757,6 @@ numbers.
                     });
                 self
             }
-            ///Sets `template_data`.
-            pub fn template_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TemplateData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.template_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for template_data: {e}")
-                    });
-                self
-            }
-            ///Sets `transferee`.
-            pub fn transferee<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transferee = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for transferee: {e}")
-                    });
-                self
-            }
         }
         impl ::std::convert::TryFrom<LegacyNewAssignment>
         for super::LegacyNewAssignment {
@@ -3112,30 +4765,26 @@ numbers.
                 value: LegacyNewAssignment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    assignor: value.assignor?,
+                    arrangement: value.arrangement?,
                     callback_url: value.callback_url?,
                     cession_contracts: value.cession_contracts?,
                     cession_number: value.cession_number?,
                     cession_parcels: value.cession_parcels?,
                     cession_value: value.cession_value?,
                     issue_date: value.issue_date?,
-                    template_data: value.template_data?,
-                    transferee: value.transferee?,
                 })
             }
         }
         impl ::std::convert::From<super::LegacyNewAssignment> for LegacyNewAssignment {
             fn from(value: super::LegacyNewAssignment) -> Self {
                 Self {
-                    assignor: Ok(value.assignor),
+                    arrangement: Ok(value.arrangement),
                     callback_url: Ok(value.callback_url),
                     cession_contracts: Ok(value.cession_contracts),
                     cession_number: Ok(value.cession_number),
                     cession_parcels: Ok(value.cession_parcels),
                     cession_value: Ok(value.cession_value),
                     issue_date: Ok(value.issue_date),
-                    template_data: Ok(value.template_data),
-                    transferee: Ok(value.transferee),
                 }
             }
         }
@@ -3517,7 +5166,7 @@ numbers.
         pub struct LegacyNewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -3553,7 +5202,7 @@ numbers.
             ///Sets `group`.
             pub fn group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group = value
@@ -3699,6 +5348,140 @@ numbers.
         for LegacyNewSignerRequest {
             fn from(value: super::LegacyNewSignerRequest) -> Self {
                 Self { signer: Ok(value.signer) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`LegacyProposal`.
+        pub struct LegacyProposal {
+            document: ::std::result::Result<
+                ::std::option::Option<super::LegacyDocument>,
+                ::std::string::String,
+            >,
+            document_data: ::std::result::Result<
+                ::std::option::Option<super::TemplateData>,
+                ::std::string::String,
+            >,
+            template_key: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LegacyProposal {
+            fn default() -> Self {
+                Self {
+                    document: Ok(Default::default()),
+                    document_data: Ok(Default::default()),
+                    template_key: Ok(Default::default()),
+                }
+            }
+        }
+        impl LegacyProposal {
+            ///Sets `document`.
+            pub fn document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LegacyDocument>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document: {e}")
+                    });
+                self
+            }
+            ///Sets `document_data`.
+            pub fn document_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document_data: {e}")
+                    });
+                self
+            }
+            ///Sets `template_key`.
+            pub fn template_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LegacyProposal> for super::LegacyProposal {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LegacyProposal,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    document: value.document?,
+                    document_data: value.document_data?,
+                    template_key: value.template_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LegacyProposal> for LegacyProposal {
+            fn from(value: super::LegacyProposal) -> Self {
+                Self {
+                    document: Ok(value.document),
+                    document_data: Ok(value.document_data),
+                    template_key: Ok(value.template_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`LegacyProposalEnvelope`.
+        pub struct LegacyProposalEnvelope {
+            proposal: ::std::result::Result<
+                super::LegacyProposal,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LegacyProposalEnvelope {
+            fn default() -> Self {
+                Self {
+                    proposal: Err("no value supplied for proposal".to_string()),
+                }
+            }
+        }
+        impl LegacyProposalEnvelope {
+            ///Sets `proposal`.
+            pub fn proposal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LegacyProposal>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proposal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proposal: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LegacyProposalEnvelope>
+        for super::LegacyProposalEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LegacyProposalEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { proposal: value.proposal? })
+            }
+        }
+        impl ::std::convert::From<super::LegacyProposalEnvelope>
+        for LegacyProposalEnvelope {
+            fn from(value: super::LegacyProposalEnvelope) -> Self {
+                Self {
+                    proposal: Ok(value.proposal),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4501,7 +6284,7 @@ numbers.
                 ::std::string::String,
             >,
             group: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -4568,7 +6351,7 @@ numbers.
             ///Sets `group`.
             pub fn group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group = value
@@ -4720,44 +6503,41 @@ numbers.
         #[derive(Clone, Debug)]
         ///`NewAssignment`.
         pub struct NewAssignment {
-            assignee_id: ::std::result::Result<i64, ::std::string::String>,
+            arrangement_id: ::std::result::Result<i64, ::std::string::String>,
             batch_id: ::std::result::Result<i64, ::std::string::String>,
-            endorser_id: ::std::result::Result<i64, ::std::string::String>,
             full_amount: ::std::result::Result<f64, ::std::string::String>,
             issue_date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            template_data: ::std::result::Result<
-                super::TemplateData,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for NewAssignment {
             fn default() -> Self {
                 Self {
-                    assignee_id: Err("no value supplied for assignee_id".to_string()),
+                    arrangement_id: Err(
+                        "no value supplied for arrangement_id".to_string(),
+                    ),
                     batch_id: Err("no value supplied for batch_id".to_string()),
-                    endorser_id: Err("no value supplied for endorser_id".to_string()),
                     full_amount: Err("no value supplied for full_amount".to_string()),
                     issue_date: Err("no value supplied for issue_date".to_string()),
                     number: Err("no value supplied for number".to_string()),
-                    template_data: Err("no value supplied for template_data".to_string()),
                 }
             }
         }
         impl NewAssignment {
-            ///Sets `assignee_id`.
-            pub fn assignee_id<T>(mut self, value: T) -> Self
+            ///Sets `arrangement_id`.
+            pub fn arrangement_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assignee_id = value
+                self.arrangement_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for assignee_id: {e}")
+                        format!(
+                            "error converting supplied value for arrangement_id: {e}"
+                        )
                     });
                 self
             }
@@ -4771,19 +6551,6 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for batch_id: {e}")
-                    });
-                self
-            }
-            ///Sets `endorser_id`.
-            pub fn endorser_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.endorser_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for endorser_id: {e}")
                     });
                 self
             }
@@ -4826,19 +6593,6 @@ numbers.
                     });
                 self
             }
-            ///Sets `template_data`.
-            pub fn template_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TemplateData>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.template_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for template_data: {e}")
-                    });
-                self
-            }
         }
         impl ::std::convert::TryFrom<NewAssignment> for super::NewAssignment {
             type Error = super::error::ConversionError;
@@ -4846,26 +6600,22 @@ numbers.
                 value: NewAssignment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    assignee_id: value.assignee_id?,
+                    arrangement_id: value.arrangement_id?,
                     batch_id: value.batch_id?,
-                    endorser_id: value.endorser_id?,
                     full_amount: value.full_amount?,
                     issue_date: value.issue_date?,
                     number: value.number?,
-                    template_data: value.template_data?,
                 })
             }
         }
         impl ::std::convert::From<super::NewAssignment> for NewAssignment {
             fn from(value: super::NewAssignment) -> Self {
                 Self {
-                    assignee_id: Ok(value.assignee_id),
+                    arrangement_id: Ok(value.arrangement_id),
                     batch_id: Ok(value.batch_id),
-                    endorser_id: Ok(value.endorser_id),
                     full_amount: Ok(value.full_amount),
                     issue_date: Ok(value.issue_date),
                     number: Ok(value.number),
-                    template_data: Ok(value.template_data),
                 }
             }
         }
@@ -4914,6 +6664,198 @@ numbers.
             fn from(value: super::NewAssignmentRequest) -> Self {
                 Self {
                     assignment: Ok(value.assignment),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`NewBankCreditNote`.
+        pub struct NewBankCreditNote {
+            document_data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<::std::string::String, ::std::string::String>,
+            installments: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            issuer_document: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            issuer_full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            signature_provider: ::std::result::Result<
+                ::std::option::Option<crate::types::SignatureProvider>,
+                ::std::string::String,
+            >,
+            signed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NewBankCreditNote {
+            fn default() -> Self {
+                Self {
+                    document_data: Ok(Default::default()),
+                    file: Err("no value supplied for file".to_string()),
+                    installments: Ok(Default::default()),
+                    issuer_document: Ok(Default::default()),
+                    issuer_full_name: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                    signature_provider: Ok(Default::default()),
+                    signed: Ok(Default::default()),
+                }
+            }
+        }
+        impl NewBankCreditNote {
+            ///Sets `document_data`.
+            pub fn document_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document_data: {e}")
+                    });
+                self
+            }
+            ///Sets `file`.
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            ///Sets `installments`.
+            pub fn installments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.installments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for installments: {e}")
+                    });
+                self
+            }
+            ///Sets `issuer_document`.
+            pub fn issuer_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_document: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `issuer_full_name`.
+            pub fn issuer_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issuer_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `number`.
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            ///Sets `signature_provider`.
+            pub fn signature_provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::SignatureProvider>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature_provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for signature_provider: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `signed`.
+            pub fn signed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signed: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NewBankCreditNote> for super::NewBankCreditNote {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NewBankCreditNote,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    document_data: value.document_data?,
+                    file: value.file?,
+                    installments: value.installments?,
+                    issuer_document: value.issuer_document?,
+                    issuer_full_name: value.issuer_full_name?,
+                    number: value.number?,
+                    signature_provider: value.signature_provider?,
+                    signed: value.signed?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NewBankCreditNote> for NewBankCreditNote {
+            fn from(value: super::NewBankCreditNote) -> Self {
+                Self {
+                    document_data: Ok(value.document_data),
+                    file: Ok(value.file),
+                    installments: Ok(value.installments),
+                    issuer_document: Ok(value.issuer_document),
+                    issuer_full_name: Ok(value.issuer_full_name),
+                    number: Ok(value.number),
+                    signature_provider: Ok(value.signature_provider),
+                    signed: Ok(value.signed),
                 }
             }
         }
@@ -5019,6 +6961,108 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
+        ///`NewDuplicateSecurityBatch`.
+        pub struct NewDuplicateSecurityBatch {
+            security_data: ::std::result::Result<
+                super::DuplicateSecurityData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NewDuplicateSecurityBatch {
+            fn default() -> Self {
+                Self {
+                    security_data: Err("no value supplied for security_data".to_string()),
+                }
+            }
+        }
+        impl NewDuplicateSecurityBatch {
+            ///Sets `security_data`.
+            pub fn security_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DuplicateSecurityData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for security_data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NewDuplicateSecurityBatch>
+        for super::NewDuplicateSecurityBatch {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NewDuplicateSecurityBatch,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    security_data: value.security_data?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NewDuplicateSecurityBatch>
+        for NewDuplicateSecurityBatch {
+            fn from(value: super::NewDuplicateSecurityBatch) -> Self {
+                Self {
+                    security_data: Ok(value.security_data),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        ///`NewDuplicateSecurityBatchRequest`.
+        pub struct NewDuplicateSecurityBatchRequest {
+            security_batch: ::std::result::Result<
+                super::NewDuplicateSecurityBatch,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NewDuplicateSecurityBatchRequest {
+            fn default() -> Self {
+                Self {
+                    security_batch: Err(
+                        "no value supplied for security_batch".to_string(),
+                    ),
+                }
+            }
+        }
+        impl NewDuplicateSecurityBatchRequest {
+            ///Sets `security_batch`.
+            pub fn security_batch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NewDuplicateSecurityBatch>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_batch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_batch: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NewDuplicateSecurityBatchRequest>
+        for super::NewDuplicateSecurityBatchRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NewDuplicateSecurityBatchRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    security_batch: value.security_batch?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NewDuplicateSecurityBatchRequest>
+        for NewDuplicateSecurityBatchRequest {
+            fn from(value: super::NewDuplicateSecurityBatchRequest) -> Self {
+                Self {
+                    security_batch: Ok(value.security_batch),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         ///`NewProposal`.
         pub struct NewProposal {
             document_data: ::std::result::Result<
@@ -5031,7 +7075,7 @@ numbers.
                 ::std::string::String,
             >,
             issuer_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -5047,7 +7091,9 @@ numbers.
                     issuer_document: Err(
                         "no value supplied for issuer_document".to_string(),
                     ),
-                    issuer_full_name: Ok(Default::default()),
+                    issuer_full_name: Err(
+                        "no value supplied for issuer_full_name".to_string(),
+                    ),
                     number: Err("no value supplied for number".to_string()),
                     template_key: Err("no value supplied for template_key".to_string()),
                 }
@@ -5098,7 +7144,7 @@ numbers.
             ///Sets `issuer_full_name`.
             pub fn issuer_full_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.issuer_full_name = value
@@ -5209,26 +7255,29 @@ numbers.
         #[derive(Clone, Debug)]
         ///`NewSecurityBatch`.
         pub struct NewSecurityBatch {
-            security_id: ::std::result::Result<i64, ::std::string::String>,
+            security_data: ::std::result::Result<
+                super::SecurityData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for NewSecurityBatch {
             fn default() -> Self {
                 Self {
-                    security_id: Err("no value supplied for security_id".to_string()),
+                    security_data: Err("no value supplied for security_data".to_string()),
                 }
             }
         }
         impl NewSecurityBatch {
-            ///Sets `security_id`.
-            pub fn security_id<T>(mut self, value: T) -> Self
+            ///Sets `security_data`.
+            pub fn security_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<super::SecurityData>,
                 T::Error: ::std::fmt::Display,
             {
-                self.security_id = value
+                self.security_data = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for security_id: {e}")
+                        format!("error converting supplied value for security_data: {e}")
                     });
                 self
             }
@@ -5239,14 +7288,14 @@ numbers.
                 value: NewSecurityBatch,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    security_id: value.security_id?,
+                    security_data: value.security_data?,
                 })
             }
         }
         impl ::std::convert::From<super::NewSecurityBatch> for NewSecurityBatch {
             fn from(value: super::NewSecurityBatch) -> Self {
                 Self {
-                    security_id: Ok(value.security_id),
+                    security_data: Ok(value.security_data),
                 }
             }
         }
@@ -5323,15 +7372,26 @@ numbers.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            facial_biometrics_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             full_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
+            handwritten_enabled: ::std::result::Result<bool, ::std::string::String>,
             has_documentation: ::std::result::Result<bool, ::std::string::String>,
+            liveness_enabled: ::std::result::Result<bool, ::std::string::String>,
+            official_document_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             phone_number: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
+            selfie_enabled: ::std::result::Result<bool, ::std::string::String>,
             sign_as: ::std::result::Result<crate::types::SignAs, ::std::string::String>,
         }
         impl ::std::default::Default for NewSigner {
@@ -5344,9 +7404,14 @@ numbers.
                     ),
                     documentation: Ok(Default::default()),
                     email: Ok(Default::default()),
+                    facial_biometrics_enabled: Ok(Default::default()),
                     full_name: Err("no value supplied for full_name".to_string()),
+                    handwritten_enabled: Ok(Default::default()),
                     has_documentation: Ok(super::defaults::default_bool::<true>()),
+                    liveness_enabled: Ok(Default::default()),
+                    official_document_enabled: Ok(Default::default()),
                     phone_number: Err("no value supplied for phone_number".to_string()),
+                    selfie_enabled: Ok(Default::default()),
                     sign_as: Err("no value supplied for sign_as".to_string()),
                 }
             }
@@ -5421,6 +7486,21 @@ numbers.
                     });
                 self
             }
+            ///Sets `facial_biometrics_enabled`.
+            pub fn facial_biometrics_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.facial_biometrics_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for facial_biometrics_enabled: {e}"
+                        )
+                    });
+                self
+            }
             ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
@@ -5431,6 +7511,21 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for full_name: {e}")
+                    });
+                self
+            }
+            ///Sets `handwritten_enabled`.
+            pub fn handwritten_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handwritten_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for handwritten_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -5449,6 +7544,36 @@ numbers.
                     });
                 self
             }
+            ///Sets `liveness_enabled`.
+            pub fn liveness_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.liveness_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for liveness_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `official_document_enabled`.
+            pub fn official_document_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.official_document_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for official_document_enabled: {e}"
+                        )
+                    });
+                self
+            }
             ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
@@ -5459,6 +7584,21 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            ///Sets `selfie_enabled`.
+            pub fn selfie_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selfie_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selfie_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -5487,9 +7627,14 @@ numbers.
                     communicate_by: value.communicate_by?,
                     documentation: value.documentation?,
                     email: value.email?,
+                    facial_biometrics_enabled: value.facial_biometrics_enabled?,
                     full_name: value.full_name?,
+                    handwritten_enabled: value.handwritten_enabled?,
                     has_documentation: value.has_documentation?,
+                    liveness_enabled: value.liveness_enabled?,
+                    official_document_enabled: value.official_document_enabled?,
                     phone_number: value.phone_number?,
+                    selfie_enabled: value.selfie_enabled?,
                     sign_as: value.sign_as?,
                 })
             }
@@ -5502,9 +7647,14 @@ numbers.
                     communicate_by: Ok(value.communicate_by),
                     documentation: Ok(value.documentation),
                     email: Ok(value.email),
+                    facial_biometrics_enabled: Ok(value.facial_biometrics_enabled),
                     full_name: Ok(value.full_name),
+                    handwritten_enabled: Ok(value.handwritten_enabled),
                     has_documentation: Ok(value.has_documentation),
+                    liveness_enabled: Ok(value.liveness_enabled),
+                    official_document_enabled: Ok(value.official_document_enabled),
                     phone_number: Ok(value.phone_number),
+                    selfie_enabled: Ok(value.selfie_enabled),
                     sign_as: Ok(value.sign_as),
                 }
             }
@@ -5513,6 +7663,18 @@ numbers.
         ///`NewSignerLink`.
         pub struct NewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
+            group: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refusable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sign_as: ::std::result::Result<
                 ::std::option::Option<crate::types::SignAs>,
                 ::std::string::String,
@@ -5523,6 +7685,9 @@ numbers.
             fn default() -> Self {
                 Self {
                     document_id: Err("no value supplied for document_id".to_string()),
+                    group: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    refusable: Ok(Default::default()),
                     sign_as: Ok(Default::default()),
                     signer_id: Err("no value supplied for signer_id".to_string()),
                 }
@@ -5539,6 +7704,45 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for document_id: {e}")
+                    });
+                self
+            }
+            ///Sets `group`.
+            pub fn group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for group: {e}")
+                    });
+                self
+            }
+            ///Sets `message`.
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            ///Sets `refusable`.
+            pub fn refusable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refusable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refusable: {e}")
                     });
                 self
             }
@@ -5576,6 +7780,9 @@ numbers.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     document_id: value.document_id?,
+                    group: value.group?,
+                    message: value.message?,
+                    refusable: value.refusable?,
                     sign_as: value.sign_as?,
                     signer_id: value.signer_id?,
                 })
@@ -5585,6 +7792,9 @@ numbers.
             fn from(value: super::NewSignerLink) -> Self {
                 Self {
                     document_id: Ok(value.document_id),
+                    group: Ok(value.group),
+                    message: Ok(value.message),
+                    refusable: Ok(value.refusable),
                     sign_as: Ok(value.sign_as),
                     signer_id: Ok(value.signer_id),
                 }
@@ -5825,12 +8035,12 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            document: ::std::result::Result<
-                ::std::option::Option<super::Document>,
-                ::std::string::String,
-            >,
             document_data: ::std::result::Result<
                 ::std::option::Option<super::TemplateData>,
+                ::std::string::String,
+            >,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::Document>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -5854,19 +8064,24 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Proposal {
             fn default() -> Self {
                 Self {
                     created_at: Ok(Default::default()),
-                    document: Ok(Default::default()),
                     document_data: Ok(Default::default()),
+                    documents: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     installments: Ok(Default::default()),
                     issuer_document: Ok(Default::default()),
                     issuer_full_name: Ok(Default::default()),
                     number: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -5886,19 +8101,6 @@ numbers.
                     });
                 self
             }
-            ///Sets `document`.
-            pub fn document<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Document>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.document = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for document: {e}")
-                    });
-                self
-            }
             ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
@@ -5909,6 +8111,19 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for document_data: {e}")
+                    });
+                self
+            }
+            ///Sets `documents`.
+            pub fn documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Document>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for documents: {e}")
                     });
                 self
             }
@@ -5994,6 +8209,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Proposal> for super::Proposal {
             type Error = super::error::ConversionError;
@@ -6002,14 +8230,15 @@ numbers.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
-                    document: value.document?,
                     document_data: value.document_data?,
+                    documents: value.documents?,
                     id: value.id?,
                     installments: value.installments?,
                     issuer_document: value.issuer_document?,
                     issuer_full_name: value.issuer_full_name?,
                     number: value.number?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
@@ -6017,14 +8246,15 @@ numbers.
             fn from(value: super::Proposal) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
-                    document: Ok(value.document),
                     document_data: Ok(value.document_data),
+                    documents: Ok(value.documents),
                     id: Ok(value.id),
                     installments: Ok(value.installments),
                     issuer_document: Ok(value.issuer_document),
                     issuer_full_name: Ok(value.issuer_full_name),
                     number: Ok(value.number),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -6135,198 +8365,6 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
-        ///`Security`.
-        pub struct Security {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            document_data: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<i64, ::std::string::String>,
-            installments: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            issuer_document: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            issuer_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Security {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    document_data: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    installments: Ok(Default::default()),
-                    issuer_document: Ok(Default::default()),
-                    issuer_full_name: Ok(Default::default()),
-                    number: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl Security {
-            ///Sets `created_at`.
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            ///Sets `document_data`.
-            pub fn document_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.document_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for document_data: {e}")
-                    });
-                self
-            }
-            ///Sets `id`.
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            ///Sets `installments`.
-            pub fn installments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.installments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for installments: {e}")
-                    });
-                self
-            }
-            ///Sets `issuer_document`.
-            pub fn issuer_document<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issuer_document = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for issuer_document: {e}"
-                        )
-                    });
-                self
-            }
-            ///Sets `issuer_full_name`.
-            pub fn issuer_full_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issuer_full_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for issuer_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            ///Sets `number`.
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-            ///Sets `updated_at`.
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Security> for super::Security {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Security,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    document_data: value.document_data?,
-                    id: value.id?,
-                    installments: value.installments?,
-                    issuer_document: value.issuer_document?,
-                    issuer_full_name: value.issuer_full_name?,
-                    number: value.number?,
-                    updated_at: value.updated_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Security> for Security {
-            fn from(value: super::Security) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    document_data: Ok(value.document_data),
-                    id: Ok(value.id),
-                    installments: Ok(value.installments),
-                    issuer_document: Ok(value.issuer_document),
-                    issuer_full_name: Ok(value.issuer_full_name),
-                    number: Ok(value.number),
-                    updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         ///`SecurityBatch`.
         pub struct SecurityBatch {
             batch_id: ::std::result::Result<
@@ -6350,6 +8388,10 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecurityBatch {
             fn default() -> Self {
@@ -6360,6 +8402,7 @@ numbers.
                     security_id: Ok(Default::default()),
                     status: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -6446,6 +8489,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecurityBatch> for super::SecurityBatch {
             type Error = super::error::ConversionError;
@@ -6459,6 +8515,7 @@ numbers.
                     security_id: value.security_id?,
                     status: value.status?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
@@ -6471,6 +8528,7 @@ numbers.
                     security_id: Ok(value.security_id),
                     status: Ok(value.status),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -6596,108 +8654,86 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
-        ///`SecurityEnvelope`.
-        pub struct SecurityEnvelope {
-            security: ::std::result::Result<super::Security, ::std::string::String>,
-        }
-        impl ::std::default::Default for SecurityEnvelope {
-            fn default() -> Self {
-                Self {
-                    security: Err("no value supplied for security".to_string()),
-                }
-            }
-        }
-        impl SecurityEnvelope {
-            ///Sets `security`.
-            pub fn security<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Security>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.security = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for security: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SecurityEnvelope> for super::SecurityEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SecurityEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { security: value.security? })
-            }
-        }
-        impl ::std::convert::From<super::SecurityEnvelope> for SecurityEnvelope {
-            fn from(value: super::SecurityEnvelope) -> Self {
-                Self {
-                    security: Ok(value.security),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        ///`SecurityList`.
-        pub struct SecurityList {
-            page_infos: ::std::result::Result<super::PageInfos, ::std::string::String>,
-            securities: ::std::result::Result<
-                ::std::vec::Vec<super::Security>,
+        ///`SecurityData`.
+        pub struct SecurityData {
+            assignor_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            cession_value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for SecurityList {
+        impl ::std::default::Default for SecurityData {
             fn default() -> Self {
                 Self {
-                    page_infos: Err("no value supplied for page_infos".to_string()),
-                    securities: Err("no value supplied for securities".to_string()),
+                    assignor_name: Ok(Default::default()),
+                    cession_value: Ok(Default::default()),
+                    number: Err("no value supplied for number".to_string()),
                 }
             }
         }
-        impl SecurityList {
-            ///Sets `page_infos`.
-            pub fn page_infos<T>(mut self, value: T) -> Self
+        impl SecurityData {
+            ///Sets `assignor_name`.
+            pub fn assignor_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageInfos>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.page_infos = value
+                self.assignor_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for page_infos: {e}")
+                        format!("error converting supplied value for assignor_name: {e}")
                     });
                 self
             }
-            ///Sets `securities`.
-            pub fn securities<T>(mut self, value: T) -> Self
+            ///Sets `cession_value`.
+            pub fn cession_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Security>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.securities = value
+                self.cession_value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for securities: {e}")
+                        format!("error converting supplied value for cession_value: {e}")
+                    });
+                self
+            }
+            ///Sets `number`.
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<SecurityList> for super::SecurityList {
+        impl ::std::convert::TryFrom<SecurityData> for super::SecurityData {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SecurityList,
+                value: SecurityData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    page_infos: value.page_infos?,
-                    securities: value.securities?,
+                    assignor_name: value.assignor_name?,
+                    cession_value: value.cession_value?,
+                    number: value.number?,
                 })
             }
         }
-        impl ::std::convert::From<super::SecurityList> for SecurityList {
-            fn from(value: super::SecurityList) -> Self {
+        impl ::std::convert::From<super::SecurityData> for SecurityData {
+            fn from(value: super::SecurityData) -> Self {
                 Self {
-                    page_infos: Ok(value.page_infos),
-                    securities: Ok(value.securities),
+                    assignor_name: Ok(value.assignor_name),
+                    cession_value: Ok(value.cession_value),
+                    number: Ok(value.number),
                 }
             }
         }
@@ -6728,8 +8764,16 @@ numbers.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            facial_biometrics_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             full_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            handwritten_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             has_documentation: ::std::result::Result<
@@ -6741,8 +8785,20 @@ numbers.
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
+            liveness_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            official_document_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             phone_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            selfie_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             sign_as: ::std::result::Result<
@@ -6751,6 +8807,10 @@ numbers.
             >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -6763,13 +8823,19 @@ numbers.
                     created_at: Ok(Default::default()),
                     documentation: Ok(Default::default()),
                     email: Ok(Default::default()),
+                    facial_biometrics_enabled: Ok(Default::default()),
                     full_name: Ok(Default::default()),
+                    handwritten_enabled: Ok(Default::default()),
                     has_documentation: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     key: Ok(Default::default()),
+                    liveness_enabled: Ok(Default::default()),
+                    official_document_enabled: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
+                    selfie_enabled: Ok(Default::default()),
                     sign_as: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -6862,6 +8928,21 @@ numbers.
                     });
                 self
             }
+            ///Sets `facial_biometrics_enabled`.
+            pub fn facial_biometrics_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.facial_biometrics_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for facial_biometrics_enabled: {e}"
+                        )
+                    });
+                self
+            }
             ///Sets `full_name`.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
@@ -6872,6 +8953,21 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for full_name: {e}")
+                    });
+                self
+            }
+            ///Sets `handwritten_enabled`.
+            pub fn handwritten_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handwritten_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for handwritten_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -6914,6 +9010,36 @@ numbers.
                     });
                 self
             }
+            ///Sets `liveness_enabled`.
+            pub fn liveness_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.liveness_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for liveness_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sets `official_document_enabled`.
+            pub fn official_document_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.official_document_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for official_document_enabled: {e}"
+                        )
+                    });
+                self
+            }
             ///Sets `phone_number`.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
@@ -6924,6 +9050,21 @@ numbers.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            ///Sets `selfie_enabled`.
+            pub fn selfie_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selfie_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selfie_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -6955,6 +9096,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Signer> for super::Signer {
             type Error = super::error::ConversionError;
@@ -6968,13 +9122,19 @@ numbers.
                     created_at: value.created_at?,
                     documentation: value.documentation?,
                     email: value.email?,
+                    facial_biometrics_enabled: value.facial_biometrics_enabled?,
                     full_name: value.full_name?,
+                    handwritten_enabled: value.handwritten_enabled?,
                     has_documentation: value.has_documentation?,
                     id: value.id?,
                     key: value.key?,
+                    liveness_enabled: value.liveness_enabled?,
+                    official_document_enabled: value.official_document_enabled?,
                     phone_number: value.phone_number?,
+                    selfie_enabled: value.selfie_enabled?,
                     sign_as: value.sign_as?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
@@ -6987,13 +9147,19 @@ numbers.
                     created_at: Ok(value.created_at),
                     documentation: Ok(value.documentation),
                     email: Ok(value.email),
+                    facial_biometrics_enabled: Ok(value.facial_biometrics_enabled),
                     full_name: Ok(value.full_name),
+                    handwritten_enabled: Ok(value.handwritten_enabled),
                     has_documentation: Ok(value.has_documentation),
                     id: Ok(value.id),
                     key: Ok(value.key),
+                    liveness_enabled: Ok(value.liveness_enabled),
+                    official_document_enabled: Ok(value.official_document_enabled),
                     phone_number: Ok(value.phone_number),
+                    selfie_enabled: Ok(value.selfie_enabled),
                     sign_as: Ok(value.sign_as),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -7077,6 +9243,10 @@ numbers.
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SignerLink {
             fn default() -> Self {
@@ -7091,6 +9261,7 @@ numbers.
                     signed: Ok(Default::default()),
                     signer_id: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
                 }
             }
         }
@@ -7229,6 +9400,19 @@ numbers.
                     });
                 self
             }
+            ///Sets `url`.
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SignerLink> for super::SignerLink {
             type Error = super::error::ConversionError;
@@ -7246,6 +9430,7 @@ numbers.
                     signed: value.signed?,
                     signer_id: value.signer_id?,
                     updated_at: value.updated_at?,
+                    url: value.url?,
                 })
             }
         }
@@ -7262,6 +9447,7 @@ numbers.
                     signed: Ok(value.signed),
                     signer_id: Ok(value.signer_id),
                     updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -7474,61 +9660,54 @@ numbers.
     }
     /// The body of an error response; see [`crate::ApiError`].
     pub use crate::ApiError;
-    /// Role of a member in an arrangement. The manual shows `endorser`; more roles may come,
-    /// and clients must accept values they do not know.
+    /// State of a document in the signing service. The manual shows `created` (sent, not yet
+    /// complete) and `validated` (signed and checked); other values may come, and clients
+    /// must accept them.
     ///
-    /// Values this version of the client does not know decode as [`MemberType::Unknown`], so a new
+    /// Values this version of the client does not know decode as [`DocumentStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum MemberType {
-        /// `endorser`
-        Endorser,
-        /// `assignee`
-        Assignee,
-        /// `originator`
-        Originator,
+    pub enum DocumentStatus {
+        /// `created`
+        Created,
+        /// `validated`
+        Validated,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
-    impl MemberType {
+    impl DocumentStatus {
         /// Every value the spec lists.
-        pub const KNOWN: &'static [MemberType] = &[
-            Self::Endorser,
-            Self::Assignee,
-            Self::Originator,
-        ];
+        pub const KNOWN: &'static [DocumentStatus] = &[Self::Created, Self::Validated];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::Endorser => "endorser",
-                Self::Assignee => "assignee",
-                Self::Originator => "originator",
+                Self::Created => "created",
+                Self::Validated => "validated",
                 Self::Unknown(other) => other,
             }
         }
     }
-    impl ::std::fmt::Display for MemberType {
+    impl ::std::fmt::Display for DocumentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::convert::From<&str> for MemberType {
+    impl ::std::convert::From<&str> for DocumentStatus {
         fn from(value: &str) -> Self {
             match value {
-                "endorser" => Self::Endorser,
-                "assignee" => Self::Assignee,
-                "originator" => Self::Originator,
+                "created" => Self::Created,
+                "validated" => Self::Validated,
                 other => Self::Unknown(other.to_string()),
             }
         }
     }
-    impl ::std::str::FromStr for MemberType {
+    impl ::std::str::FromStr for DocumentStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::serde::Serialize for MemberType {
+    impl ::serde::Serialize for DocumentStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -7536,7 +9715,7 @@ numbers.
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for MemberType {
+    impl<'de> ::serde::Deserialize<'de> for DocumentStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -7547,9 +9726,9 @@ numbers.
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for MemberType {
+    impl ::schemars::JsonSchema for DocumentStatus {
         fn schema_name() -> ::std::string::String {
-            "MemberType".to_string()
+            "DocumentStatus".to_string()
         }
         fn json_schema(
             _: &mut ::schemars::gen::SchemaGenerator,
@@ -7561,7 +9740,344 @@ numbers.
                 .into()
         }
     }
-    /// How the signer proves who they are when signing.
+    /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
+    /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
+    /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
+    /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
+    /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
+    /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
+    /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
+    /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
+    /// accept other values.
+    ///
+    /// Values this version of the client does not know decode as [`SignatureProvider::Unknown`], so a new
+    /// value on the server never breaks the decoding of a response.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SignatureProvider {
+        /// `clicksign`
+        Clicksign,
+        /// `d4sign`
+        D4sign,
+        /// `zapsign`
+        Zapsign,
+        /// `docusign`
+        Docusign,
+        /// `totvs`
+        Totvs,
+        /// `autentique`
+        Autentique,
+        /// `assinebem`
+        Assinebem,
+        /// `contraktor`
+        Contraktor,
+        /// `juridoc`
+        Juridoc,
+        /// `santocontrato`
+        Santocontrato,
+        /// `certisign`
+        Certisign,
+        /// `signnow`
+        Signnow,
+        /// `adobesign`
+        Adobesign,
+        /// `hellosign`
+        Hellosign,
+        /// `webdox`
+        Webdox,
+        /// `sdocsafe`
+        Sdocsafe,
+        /// `accesscorp`
+        Accesscorp,
+        /// `ebox`
+        Ebox,
+        /// `arquivar`
+        Arquivar,
+        /// `unico`
+        Unico,
+        /// `formalizar`
+        Formalizar,
+        /// `onedoc`
+        Onedoc,
+        /// `bry`
+        Bry,
+        /// `quicksoft`
+        Quicksoft,
+        /// `fepweb`
+        Fepweb,
+        /// `govbr`
+        Govbr,
+        /// `flexdoc`
+        Flexdoc,
+        /// `brysigner`
+        Brysigner,
+        /// `besign`
+        Besign,
+        /// `letssign`
+        Letssign,
+        /// `assertiva`
+        Assertiva,
+        /// `optime`
+        Optime,
+        /// `digicert`
+        Digicert,
+        /// `qcertifica`
+        Qcertifica,
+        /// `fast4sign`
+        Fast4sign,
+        /// `bancomaster`
+        Bancomaster,
+        /// A value this version of the client does not know, as the server sent it.
+        Unknown(::std::string::String),
+    }
+    impl SignatureProvider {
+        /// Every value the spec lists.
+        pub const KNOWN: &'static [SignatureProvider] = &[
+            Self::Clicksign,
+            Self::D4sign,
+            Self::Zapsign,
+            Self::Docusign,
+            Self::Totvs,
+            Self::Autentique,
+            Self::Assinebem,
+            Self::Contraktor,
+            Self::Juridoc,
+            Self::Santocontrato,
+            Self::Certisign,
+            Self::Signnow,
+            Self::Adobesign,
+            Self::Hellosign,
+            Self::Webdox,
+            Self::Sdocsafe,
+            Self::Accesscorp,
+            Self::Ebox,
+            Self::Arquivar,
+            Self::Unico,
+            Self::Formalizar,
+            Self::Onedoc,
+            Self::Bry,
+            Self::Quicksoft,
+            Self::Fepweb,
+            Self::Govbr,
+            Self::Flexdoc,
+            Self::Brysigner,
+            Self::Besign,
+            Self::Letssign,
+            Self::Assertiva,
+            Self::Optime,
+            Self::Digicert,
+            Self::Qcertifica,
+            Self::Fast4sign,
+            Self::Bancomaster,
+        ];
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Clicksign => "clicksign",
+                Self::D4sign => "d4sign",
+                Self::Zapsign => "zapsign",
+                Self::Docusign => "docusign",
+                Self::Totvs => "totvs",
+                Self::Autentique => "autentique",
+                Self::Assinebem => "assinebem",
+                Self::Contraktor => "contraktor",
+                Self::Juridoc => "juridoc",
+                Self::Santocontrato => "santocontrato",
+                Self::Certisign => "certisign",
+                Self::Signnow => "signnow",
+                Self::Adobesign => "adobesign",
+                Self::Hellosign => "hellosign",
+                Self::Webdox => "webdox",
+                Self::Sdocsafe => "sdocsafe",
+                Self::Accesscorp => "accesscorp",
+                Self::Ebox => "ebox",
+                Self::Arquivar => "arquivar",
+                Self::Unico => "unico",
+                Self::Formalizar => "formalizar",
+                Self::Onedoc => "onedoc",
+                Self::Bry => "bry",
+                Self::Quicksoft => "quicksoft",
+                Self::Fepweb => "fepweb",
+                Self::Govbr => "govbr",
+                Self::Flexdoc => "flexdoc",
+                Self::Brysigner => "brysigner",
+                Self::Besign => "besign",
+                Self::Letssign => "letssign",
+                Self::Assertiva => "assertiva",
+                Self::Optime => "optime",
+                Self::Digicert => "digicert",
+                Self::Qcertifica => "qcertifica",
+                Self::Fast4sign => "fast4sign",
+                Self::Bancomaster => "bancomaster",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl ::std::fmt::Display for SignatureProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for SignatureProvider {
+        fn from(value: &str) -> Self {
+            match value {
+                "clicksign" => Self::Clicksign,
+                "d4sign" => Self::D4sign,
+                "zapsign" => Self::Zapsign,
+                "docusign" => Self::Docusign,
+                "totvs" => Self::Totvs,
+                "autentique" => Self::Autentique,
+                "assinebem" => Self::Assinebem,
+                "contraktor" => Self::Contraktor,
+                "juridoc" => Self::Juridoc,
+                "santocontrato" => Self::Santocontrato,
+                "certisign" => Self::Certisign,
+                "signnow" => Self::Signnow,
+                "adobesign" => Self::Adobesign,
+                "hellosign" => Self::Hellosign,
+                "webdox" => Self::Webdox,
+                "sdocsafe" => Self::Sdocsafe,
+                "accesscorp" => Self::Accesscorp,
+                "ebox" => Self::Ebox,
+                "arquivar" => Self::Arquivar,
+                "unico" => Self::Unico,
+                "formalizar" => Self::Formalizar,
+                "onedoc" => Self::Onedoc,
+                "bry" => Self::Bry,
+                "quicksoft" => Self::Quicksoft,
+                "fepweb" => Self::Fepweb,
+                "govbr" => Self::Govbr,
+                "flexdoc" => Self::Flexdoc,
+                "brysigner" => Self::Brysigner,
+                "besign" => Self::Besign,
+                "letssign" => Self::Letssign,
+                "assertiva" => Self::Assertiva,
+                "optime" => Self::Optime,
+                "digicert" => Self::Digicert,
+                "qcertifica" => Self::Qcertifica,
+                "fast4sign" => Self::Fast4sign,
+                "bancomaster" => Self::Bancomaster,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SignatureProvider {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for SignatureProvider {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SignatureProvider {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for SignatureProvider {
+        fn schema_name() -> ::std::string::String {
+            "SignatureProvider".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /// The kind of credit an arrangement or an assignment deals in. The manual shows
+    /// `duplicate` (duplicatas) and no other value; other values exist and clients must
+    /// accept them.
+    ///
+    /// Values this version of the client does not know decode as [`OperationType::Unknown`], so a new
+    /// value on the server never breaks the decoding of a response.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OperationType {
+        /// `duplicate`
+        Duplicate,
+        /// A value this version of the client does not know, as the server sent it.
+        Unknown(::std::string::String),
+    }
+    impl OperationType {
+        /// Every value the spec lists.
+        pub const KNOWN: &'static [OperationType] = &[Self::Duplicate];
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Duplicate => "duplicate",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl ::std::fmt::Display for OperationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OperationType {
+        fn from(value: &str) -> Self {
+            match value {
+                "duplicate" => Self::Duplicate,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OperationType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OperationType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OperationType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for OperationType {
+        fn schema_name() -> ::std::string::String {
+            "OperationType".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /// How the signer proves who they are when signing: by e-mail token (`email`), through
+    /// the API (`api`), with no token (`tokenless`) or with an ICP-Brasil digital certificate
+    /// (`icp_brasil`). Other values may come; clients must accept them.
     ///
     /// Values this version of the client does not know decode as [`SignerAuth::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -7571,17 +10087,28 @@ numbers.
         Email,
         /// `api`
         Api,
+        /// `tokenless`
+        Tokenless,
+        /// `icp_brasil`
+        IcpBrasil,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
     impl SignerAuth {
         /// Every value the spec lists.
-        pub const KNOWN: &'static [SignerAuth] = &[Self::Email, Self::Api];
+        pub const KNOWN: &'static [SignerAuth] = &[
+            Self::Email,
+            Self::Api,
+            Self::Tokenless,
+            Self::IcpBrasil,
+        ];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Email => "email",
                 Self::Api => "api",
+                Self::Tokenless => "tokenless",
+                Self::IcpBrasil => "icp_brasil",
                 Self::Unknown(other) => other,
             }
         }
@@ -7596,6 +10123,8 @@ numbers.
             match value {
                 "email" => Self::Email,
                 "api" => Self::Api,
+                "tokenless" => Self::Tokenless,
+                "icp_brasil" => Self::IcpBrasil,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -7639,7 +10168,8 @@ numbers.
                 .into()
         }
     }
-    /// How the signer is told there is something to sign.
+    /// How the signer is told there is something to sign. The manual shows `email` only;
+    /// other values may come, and clients must accept them.
     ///
     /// Values this version of the client does not know decode as [`CommunicateBy::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -7713,9 +10243,9 @@ numbers.
                 .into()
         }
     }
-    /// The role in which someone signs. The manual lists `sign`, `party`, `witness`,
-    /// `contractor` and `contractee` and says there are more: clients must accept values they
-    /// do not know.
+    /// The role in which someone signs. The manual shows `sign` (the default), `party`,
+    /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
+    /// clients must accept values they do not know.
     ///
     /// Values this version of the client does not know decode as [`SignAs::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -7731,6 +10261,8 @@ numbers.
         Contractor,
         /// `contractee`
         Contractee,
+        /// `endorser`
+        Endorser,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
@@ -7742,6 +10274,7 @@ numbers.
             Self::Witness,
             Self::Contractor,
             Self::Contractee,
+            Self::Endorser,
         ];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -7751,6 +10284,7 @@ numbers.
                 Self::Witness => "witness",
                 Self::Contractor => "contractor",
                 Self::Contractee => "contractee",
+                Self::Endorser => "endorser",
                 Self::Unknown(other) => other,
             }
         }
@@ -7768,6 +10302,7 @@ numbers.
                 "witness" => Self::Witness,
                 "contractor" => Self::Contractor,
                 "contractee" => Self::Contractee,
+                "endorser" => Self::Endorser,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -7811,7 +10346,8 @@ numbers.
                 .into()
         }
     }
-    /// State of an assignment term. More states may come; clients must accept them.
+    /// State of an assignment term. The manual shows `pending`; other states exist, and
+    /// clients must accept them.
     ///
     /// Values this version of the client does not know decode as [`AssignmentStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -7819,30 +10355,16 @@ numbers.
     pub enum AssignmentStatus {
         /// `pending`
         Pending,
-        /// `signing`
-        Signing,
-        /// `signed`
-        Signed,
-        /// `canceled`
-        Canceled,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
     impl AssignmentStatus {
         /// Every value the spec lists.
-        pub const KNOWN: &'static [AssignmentStatus] = &[
-            Self::Pending,
-            Self::Signing,
-            Self::Signed,
-            Self::Canceled,
-        ];
+        pub const KNOWN: &'static [AssignmentStatus] = &[Self::Pending];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Pending => "pending",
-                Self::Signing => "signing",
-                Self::Signed => "signed",
-                Self::Canceled => "canceled",
                 Self::Unknown(other) => other,
             }
         }
@@ -7856,9 +10378,6 @@ numbers.
         fn from(value: &str) -> Self {
             match value {
                 "pending" => Self::Pending,
-                "signing" => Self::Signing,
-                "signed" => Self::Signed,
-                "canceled" => Self::Canceled,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -7902,9 +10421,9 @@ numbers.
                 .into()
         }
     }
-    /// State of a batch (or of a CCB in it): `pending` until the first CCB is added,
-    /// `checking` until all have been, then `signing`. More states may come; clients must
-    /// accept them.
+    /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
+    /// duplicata is added, `checking` until all have been, then `signing`. Other states may
+    /// come; clients must accept them.
     ///
     /// Values this version of the client does not know decode as [`BatchStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -7916,8 +10435,6 @@ numbers.
         Checking,
         /// `signing`
         Signing,
-        /// `signed`
-        Signed,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
@@ -7927,7 +10444,6 @@ numbers.
             Self::Pending,
             Self::Checking,
             Self::Signing,
-            Self::Signed,
         ];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
@@ -7935,7 +10451,6 @@ numbers.
                 Self::Pending => "pending",
                 Self::Checking => "checking",
                 Self::Signing => "signing",
-                Self::Signed => "signed",
                 Self::Unknown(other) => other,
             }
         }
@@ -7951,7 +10466,6 @@ numbers.
                 "pending" => Self::Pending,
                 "checking" => Self::Checking,
                 "signing" => Self::Signing,
-                "signed" => Self::Signed,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -7995,7 +10509,8 @@ numbers.
                 .into()
         }
     }
-    /// State of a legacy assignment process. More states may come; clients must accept them.
+    /// State of a legacy assignment process. The manual shows `pending`, `canceling` and
+    /// `accepted`; other states may come, and clients must accept them.
     ///
     /// Values this version of the client does not know decode as [`LegacyAssignmentStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -8005,12 +10520,8 @@ numbers.
         Pending,
         /// `canceling`
         Canceling,
-        /// `canceled`
-        Canceled,
         /// `accepted`
         Accepted,
-        /// `finished`
-        Finished,
         /// A value this version of the client does not know, as the server sent it.
         Unknown(::std::string::String),
     }
@@ -8019,18 +10530,14 @@ numbers.
         pub const KNOWN: &'static [LegacyAssignmentStatus] = &[
             Self::Pending,
             Self::Canceling,
-            Self::Canceled,
             Self::Accepted,
-            Self::Finished,
         ];
         /// The value as it is on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Pending => "pending",
                 Self::Canceling => "canceling",
-                Self::Canceled => "canceled",
                 Self::Accepted => "accepted",
-                Self::Finished => "finished",
                 Self::Unknown(other) => other,
             }
         }
@@ -8045,9 +10552,7 @@ numbers.
             match value {
                 "pending" => Self::Pending,
                 "canceling" => Self::Canceling,
-                "canceled" => Self::Canceled,
                 "accepted" => Self::Accepted,
-                "finished" => Self::Finished,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -8097,35 +10602,58 @@ numbers.
 
 REST API of the Securities platform: Brazilian credit notes (CCB, Cédula de Crédito
 Bancário) from the proposal (Proposta) to the borrower's signature, and from there to
-their assignment (cessão) to an investment fund in a batch (Lote).
+their assignment (cessão) to an investment fund in a batch (Lote). Trade bills
+(duplicatas) can be assigned the same way.
 
 This document is hand-maintained and is the single source of truth for the Rust client
-`securities-api`; teams in other languages may generate their own clients from it.
+`securities-api`; teams in other languages may generate their own clients from it. It
+follows the manual as its publisher maintains it today: the revision of January 2024
+(last change to the API text in September 2023), hence `info.version: "2024-01"`.
 
-How this document resolves the inconsistencies of the published manual (December 2022):
+Enumerations are open. The platform adds statuses, roles and providers over time, and the
+manual itself lists several of them with "...". No schema here uses `enum`: each such
+value is a string whose known values are listed in `x-extensible-enum` (Zalando's
+convention) and in its description. Clients must accept any other string.
 
-1. Hosts: the endpoint pages of the manual show `https://app.securities.com.br/api/v1/...`;
-   the servers below are the ones of the manual's introduction, and every path starts at
-   `/v1/...` or `/legacy/...`. Clients must still accept any other base URL (for example a
-   proxy with a path prefix).
+How this document resolves the inconsistencies of the published manual:
+
+1. Hosts: the manual's current hosts come first (`app.securities.com.br/api`, and its
+   sandbox for homologação); the two hosts of the December 2022 introduction follow.
+   Every path starts at `/v1/...` or `/legacy/...`. Clients must accept any other base
+   URL too (for example a proxy with a path prefix).
 2. Assignments (`/v1/assignments`) are the one v1 resource whose list is a bare JSON array
-   without `page_infos` and whose single objects come unwrapped; the schemas say so instead
-   of pretending otherwise.
+   without `page_infos` and whose single objects come unwrapped; the schemas say so.
 3. `page_infos` keeps its literal keys `first_page?` and `last_page?`.
-4. An assignment's `issue_date` is a date (the manual's table says boolean); `full_amount`
-   is sent as a number and comes back as a decimal string.
-5. `document_id` of a document signer is an integer, as in every example of the manual.
-6. Every example here is valid JSON and validates against its schema.
-7. The legacy "execute an assignment process" operation is `POST /legacy/contracts`
-   answering `202 Accepted`; `process` is a string there (see the operation). The legacy
-   "link a signer" path is `/legacy/signers/{signer_id}/lists`.
-8. `document_data` and `template_data` are free-form objects whose keys depend on the
-   template agreed between the parties.
-9. The body of an error response is not documented: `ApiError` is deliberately permissive,
-   and clients must report the status even when the body is not JSON at all.
+4. An assignment's `issue_date` is a date; `full_amount` is sent as a number and comes
+   back as a decimal string.
+5. `document_id` of a signer link is an integer (the table of `link_signer` says string,
+   every example sends a number).
+6. Creations answer `201 Created` (the manual's status line once reads `201 OK`).
+7. Every example here is valid JSON and validates against its schema. The manual's
+   examples that are not valid JSON (trailing commas, `...`, `// comments`, unquoted
+   keys) were modelled from their visible fields.
+8. The legacy "execute an assignment process" is `POST /legacy/contracts`, answering
+   `202 Accepted`; its `process` is a string (the table says integer, the example and the
+   answer of `legacy_create_assignment` use a string). The legacy "link a signer" path is
+   `/legacy/signers/{signer_id}/lists`.
+9. `document_data`, `template_data`, `metadata` and `security_data` are free-form objects
+   whose keys depend on the template agreed between the parties; the keys the manual shows
+   are declared, any other is accepted.
+10. The multipart upload of a signed CCB (`create_bank_credit_note`) has no "required"
+    column in the manual: only `file` is required here, the other parts are optional and
+    the platform's validation (422) decides. `document_data` is a part holding a JSON
+    document serialised as text.
+11. A `signature_provider` of `clicksign` appears in answers although it is not in the
+    manual's list of providers accepted by the upload: it is listed as known, for answers.
+12. The manual's answer to `create_assignment` shows an empty object in `documents`:
+    no property of a document is required.
+13. The money fields of the legacy bridge (`cession_value`) are numbers; the table of
+    `legacy_create_assignment` says integer, its answers carry decimals.
+14. The body of an error response is not documented: `ApiError` is deliberately
+    permissive, and clients must report the status even when the body is not JSON.
 
 
-Version: 2022-12*/
+Version: 2024-01*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -8167,7 +10695,7 @@ impl Client {
 }
 impl ClientInfo<crate::client::Inner> for Client {
     fn api_version() -> &'static str {
-        "2022-12"
+        "2024-01"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -8223,8 +10751,7 @@ let response = client.create_proposal()
     }
     /**Get a proposal
 
-Returns one proposal (Proposta) with its template data and the state of the document
-sent for signature.
+Returns one proposal (Proposta) with its template data and its documents.
 
 
 Sends a `GET` request to `/v1/proposals/{id}`
@@ -8240,79 +10767,24 @@ let response = client.get_proposal()
     pub fn get_proposal(&self) -> builder::GetProposal<'_> {
         builder::GetProposal::new(self)
     }
-    /**List CCBs
+    /**Get a proposal by its number
 
-Lists the CCBs (Cédulas de Crédito Bancário), that is the proposals the borrower has
-signed, one page at a time. Filter by `number` to find the CCB born from a proposal.
+Returns one proposal (Proposta) found by its business number instead of its id.
 
-
-Sends a `GET` request to `/v1/securities`
+Sends a `GET` request to `/v1/proposals/bynumber/{number}`
 
 Arguments:
-- `number`: Only the CCB with this number (the number given to its proposal).
-- `page`: Page to return, counting from 1 (the first page when left out).
+- `number`: Business number of the resource, as given when it was created. Any character may
+appear in it: clients percent-encode it as one path segment (`/` becomes `%2F`).
+
 ```ignore
-let response = client.list_securities()
+let response = client.get_proposal_by_number()
     .number(number)
-    .page(page)
     .send()
     .await;
 ```*/
-    pub fn list_securities(&self) -> builder::ListSecurities<'_> {
-        builder::ListSecurities::new(self)
-    }
-    /**Get a CCB
-
-Returns one CCB (Cédula de Crédito Bancário) with the data of its signed document.
-
-Sends a `GET` request to `/v1/securities/{id}`
-
-Arguments:
-- `id`: Id of the resource.
-```ignore
-let response = client.get_security()
-    .id(id)
-    .send()
-    .await;
-```*/
-    pub fn get_security(&self) -> builder::GetSecurity<'_> {
-        builder::GetSecurity::new(self)
-    }
-    /**List arrangements
-
-Lists the arrangement members (Arranjo): which account takes part in the negotiation
-of CCBs, and in which role.
-
-
-Sends a `GET` request to `/v1/arrangements`
-
-Arguments:
-- `page`: Page to return, counting from 1 (the first page when left out).
-```ignore
-let response = client.list_arrangements()
-    .page(page)
-    .send()
-    .await;
-```*/
-    pub fn list_arrangements(&self) -> builder::ListArrangements<'_> {
-        builder::ListArrangements::new(self)
-    }
-    /**Get an arrangement
-
-Returns one arrangement member (Arranjo) with the signers who sign on its behalf.
-
-Sends a `GET` request to `/v1/arrangements/{id}`
-
-Arguments:
-- `id`: Id of the resource.
-```ignore
-let response = client.get_arrangement()
-    .id(id)
-    .send()
-    .await;
-```*/
-    pub fn get_arrangement(&self) -> builder::GetArrangement<'_> {
-        builder::GetArrangement::new(self)
+    pub fn get_proposal_by_number(&self) -> builder::GetProposalByNumber<'_> {
+        builder::GetProposalByNumber::new(self)
     }
     /**List signers
 
@@ -8333,9 +10805,8 @@ let response = client.list_signers()
     }
     /**Create a signer
 
-Creates a stand-alone signer (Signatário avulso), to be linked to documents later with
-`link_signer`. `documentation`, `birthday` and `email` are conditional: which of them
-the platform demands depends on `has_documentation` and `auth`.
+Creates a signer on its own, not yet linked to any document (`key` stays null until
+it is). Link it later with `link_signer`.
 
 
 Sends a `POST` request to `/v1/signers`
@@ -8366,9 +10837,26 @@ let response = client.get_signer()
     pub fn get_signer(&self) -> builder::GetSigner<'_> {
         builder::GetSigner::new(self)
     }
+    /**Get a signer by its key
+
+Returns one signer (Signatário) found by its key instead of its id.
+
+Sends a `GET` request to `/v1/signers/bykey/{key}`
+
+Arguments:
+- `key`: Key of the signer (a UUID), given when it was linked to a document.
+```ignore
+let response = client.get_signer_by_key()
+    .key(key)
+    .send()
+    .await;
+```*/
+    pub fn get_signer_by_key(&self) -> builder::GetSignerByKey<'_> {
+        builder::GetSignerByKey::new(self)
+    }
     /**List the signers of a document
 
-Lists the signers (Signatários) of one document, one page at a time.
+Lists the signers linked to one document, one page at a time.
 
 Sends a `GET` request to `/v1/documents/{document_id}/signers`
 
@@ -8387,7 +10875,9 @@ let response = client.list_document_signers()
     }
     /**Create a signer of a document
 
-Creates a signer (Signatário) already linked to the document `document_id`.
+Creates a signer and links it to the document at once; the answer carries the links
+made (`lists`).
+
 
 Sends a `POST` request to `/v1/documents/{document_id}/signers`
 
@@ -8406,7 +10896,7 @@ let response = client.create_document_signer()
     }
     /**Get a signer of a document
 
-Returns one signer (Signatário) of the document `document_id`.
+Returns one signer of a document.
 
 Sends a `GET` request to `/v1/documents/{document_id}/signers/{id}`
 
@@ -8423,10 +10913,142 @@ let response = client.get_document_signer()
     pub fn get_document_signer(&self) -> builder::GetDocumentSigner<'_> {
         builder::GetDocumentSigner::new(self)
     }
-    /**List assignments
+    /**Get a signer of a document by its key
 
-Lists the assignment terms (Termos de Cessão). Unlike every other v1 list, the answer
-is a bare JSON array: no wrapping key and no `page_infos`, hence no `page` parameter.
+Returns one signer of a document found by its key instead of its id.
+
+Sends a `GET` request to `/v1/documents/{document_id}/signers/bykey/{key}`
+
+Arguments:
+- `document_id`: Id of the document (an integer, as in every example of the manual).
+- `key`: Key of the signer (a UUID), given when it was linked to a document.
+```ignore
+let response = client.get_document_signer_by_key()
+    .document_id(document_id)
+    .key(key)
+    .send()
+    .await;
+```*/
+    pub fn get_document_signer_by_key(&self) -> builder::GetDocumentSignerByKey<'_> {
+        builder::GetDocumentSignerByKey::new(self)
+    }
+    /**Get a document by its key
+
+Returns one document (a PDF sent for signature) found by its key.
+
+Sends a `GET` request to `/v1/documents/bykey/{key}`
+
+Arguments:
+- `key`: Key of the document (a UUID).
+```ignore
+let response = client.get_document_by_key()
+    .key(key)
+    .send()
+    .await;
+```*/
+    pub fn get_document_by_key(&self) -> builder::GetDocumentByKey<'_> {
+        builder::GetDocumentByKey::new(self)
+    }
+    /**List CCBs
+
+Lists the CCBs (Cédulas de Crédito Bancário) of the organization, one page at a time,
+optionally only those with a given number. This path was `/v1/securities` until July
+2023.
+
+
+Sends a `GET` request to `/v1/bank_credit_notes`
+
+Arguments:
+- `number`: Only the CCBs with this number.
+- `page`: Page to return, counting from 1 (the first page when left out).
+```ignore
+let response = client.list_bank_credit_notes()
+    .number(number)
+    .page(page)
+    .send()
+    .await;
+```*/
+    pub fn list_bank_credit_notes(&self) -> builder::ListBankCreditNotes<'_> {
+        builder::ListBankCreditNotes::new(self)
+    }
+    /**Get a CCB
+
+Returns one CCB (Cédula de Crédito Bancário) with its documents.
+
+Sends a `GET` request to `/v1/bank_credit_notes/{id}`
+
+Arguments:
+- `id`: Id of the resource.
+```ignore
+let response = client.get_bank_credit_note()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_bank_credit_note(&self) -> builder::GetBankCreditNote<'_> {
+        builder::GetBankCreditNote::new(self)
+    }
+    /**Get a CCB by its number
+
+Returns one CCB found by its number instead of its id.
+
+Sends a `GET` request to `/v1/bank_credit_notes/bynumber/{number}`
+
+Arguments:
+- `number`: Business number of the resource, as given when it was created. Any character may
+appear in it: clients percent-encode it as one path segment (`/` becomes `%2F`).
+
+```ignore
+let response = client.get_bank_credit_note_by_number()
+    .number(number)
+    .send()
+    .await;
+```*/
+    pub fn get_bank_credit_note_by_number(
+        &self,
+    ) -> builder::GetBankCreditNoteByNumber<'_> {
+        builder::GetBankCreditNoteByNumber::new(self)
+    }
+    /**List arrangements
+
+Lists the arrangements (Arranjos) in which the organization is the assignee
+(cessionária), one page at a time.
+
+
+Sends a `GET` request to `/v1/arrangements`
+
+Arguments:
+- `page`: Page to return, counting from 1 (the first page when left out).
+```ignore
+let response = client.list_arrangements()
+    .page(page)
+    .send()
+    .await;
+```*/
+    pub fn list_arrangements(&self) -> builder::ListArrangements<'_> {
+        builder::ListArrangements::new(self)
+    }
+    /**Get an arrangement
+
+Returns one arrangement (Arranjo) with the signers who sign on its behalf.
+
+Sends a `GET` request to `/v1/arrangements/{id}`
+
+Arguments:
+- `id`: Id of the resource.
+```ignore
+let response = client.get_arrangement()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_arrangement(&self) -> builder::GetArrangement<'_> {
+        builder::GetArrangement::new(self)
+    }
+    /**List assignment terms
+
+Lists every assignment term (Termo de Cessão) of the organization. Unlike the other
+lists, the answer is a bare JSON array, not paginated.
 
 
 Sends a `GET` request to `/v1/assignments`
@@ -8439,13 +11061,11 @@ let response = client.list_assignments()
     pub fn list_assignments(&self) -> builder::ListAssignments<'_> {
         builder::ListAssignments::new(self)
     }
-    /**Create an assignment
+    /**Create an assignment term
 
-Creates the assignment term (Termo de Cessão) of a batch: the document by which the
-endorser (cedente) transfers the batch's CCBs to the assignee (cessionário). The
-platform does not check `full_amount` against the CCBs of the batch, because the
-negotiated value may be lower than their sum. Create it before adding CCBs to the batch.
-The answer is the assignment itself, not wrapped.
+Creates the assignment term (Termo de Cessão) of a batch under an arrangement. The
+answer is the term itself, not wrapped. `full_amount` is not checked against the sum
+of the batch's credit: the negotiated value may be lower.
 
 
 Sends a `POST` request to `/v1/assignments`
@@ -8459,9 +11079,9 @@ let response = client.create_assignment()
     pub fn create_assignment(&self) -> builder::CreateAssignment<'_> {
         builder::CreateAssignment::new(self)
     }
-    /**Get an assignment
+    /**Get an assignment term
 
-Returns one assignment term (Termo de Cessão), unwrapped, with a summary of its batch.
+Returns one assignment term (Termo de Cessão), not wrapped, with its batch and documents.
 
 Sends a `GET` request to `/v1/assignments/{id}`
 
@@ -8476,9 +11096,28 @@ let response = client.get_assignment()
     pub fn get_assignment(&self) -> builder::GetAssignment<'_> {
         builder::GetAssignment::new(self)
     }
+    /**Get an assignment term by its number
+
+Returns one assignment term found by its number instead of its id.
+
+Sends a `GET` request to `/v1/assignments/bynumber/{number}`
+
+Arguments:
+- `number`: Business number of the resource, as given when it was created. Any character may
+appear in it: clients percent-encode it as one path segment (`/` becomes `%2F`).
+
+```ignore
+let response = client.get_assignment_by_number()
+    .number(number)
+    .send()
+    .await;
+```*/
+    pub fn get_assignment_by_number(&self) -> builder::GetAssignmentByNumber<'_> {
+        builder::GetAssignmentByNumber::new(self)
+    }
     /**List batches
 
-Lists the batches (Lotes) of CCBs, one page at a time.
+Lists the batches (Lotes) of the organization, one page at a time.
 
 Sends a `GET` request to `/v1/batches`
 
@@ -8495,9 +11134,8 @@ let response = client.list_batches()
     }
     /**Create a batch
 
-Creates a batch (Lote) that will hold `quantity` CCBs. The batch starts `pending`,
-moves to `checking` when its first CCB is added and stays there until all `quantity`
-CCBs have been added; it never accepts more than `quantity`.
+Creates a batch (Lote) for `quantity` CCBs or duplicatas. It is `pending` until the
+first is added and `checking` until all have been; more than `quantity` are refused.
 
 
 Sends a `POST` request to `/v1/batches`
@@ -8530,7 +11168,7 @@ let response = client.get_batch()
     }
     /**List the CCBs of a batch
 
-Lists the CCBs placed in one batch (CCB em Lote), one page at a time.
+Lists the CCBs placed in a batch (CCBs em Lote), one page at a time.
 
 Sends a `GET` request to `/v1/batches/{batch_id}/security_batches`
 
@@ -8549,9 +11187,9 @@ let response = client.list_security_batches()
     }
     /**Add a CCB to a batch
 
-Places a CCB in a batch (CCB em Lote). The batch must already have an assignment term;
-a CCB cannot be added twice, nor beyond the batch's `quantity`. Find the
-`security_id` with `list_securities`.
+Places a CCB in a batch, identified by its number inside `security_data` (the CCB's
+metadata for the assignment). The batch must already have its assignment term; a CCB
+already in the batch, or one more than `quantity`, is refused.
 
 
 Sends a `POST` request to `/v1/batches/{batch_id}/security_batches`
@@ -8571,7 +11209,7 @@ let response = client.create_security_batch()
     }
     /**Get a CCB of a batch
 
-Returns one CCB placement in a batch (CCB em Lote).
+Returns one CCB placement of a batch.
 
 Sends a `GET` request to `/v1/batches/{batch_id}/security_batches/{id}`
 
@@ -8588,10 +11226,134 @@ let response = client.get_security_batch()
     pub fn get_security_batch(&self) -> builder::GetSecurityBatch<'_> {
         builder::GetSecurityBatch::new(self)
     }
+    /**List duplicatas
+
+Lists the duplicatas (trade bills) of the organization, one page at a time, optionally
+only those with a given number.
+
+
+Sends a `GET` request to `/v1/duplicates`
+
+Arguments:
+- `number`: Only the duplicatas with this number.
+- `page`: Page to return, counting from 1 (the first page when left out).
+```ignore
+let response = client.list_duplicates()
+    .number(number)
+    .page(page)
+    .send()
+    .await;
+```*/
+    pub fn list_duplicates(&self) -> builder::ListDuplicates<'_> {
+        builder::ListDuplicates::new(self)
+    }
+    /**Get a duplicata
+
+Returns one duplicata (trade bill) with its documents.
+
+Sends a `GET` request to `/v1/duplicates/{id}`
+
+Arguments:
+- `id`: Id of the resource.
+```ignore
+let response = client.get_duplicate()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_duplicate(&self) -> builder::GetDuplicate<'_> {
+        builder::GetDuplicate::new(self)
+    }
+    /**Get a duplicata by its number
+
+Returns one duplicata found by its number instead of its id.
+
+Sends a `GET` request to `/v1/duplicates/bynumber/{number}`
+
+Arguments:
+- `number`: Business number of the resource, as given when it was created. Any character may
+appear in it: clients percent-encode it as one path segment (`/` becomes `%2F`).
+
+```ignore
+let response = client.get_duplicate_by_number()
+    .number(number)
+    .send()
+    .await;
+```*/
+    pub fn get_duplicate_by_number(&self) -> builder::GetDuplicateByNumber<'_> {
+        builder::GetDuplicateByNumber::new(self)
+    }
+    /**List the duplicatas of a batch
+
+Lists the duplicatas placed in a batch (Duplicatas em Lote), one page at a time.
+
+Sends a `GET` request to `/v1/batches/{batch_id}/duplicates/security_batches`
+
+Arguments:
+- `batch_id`: Id of the batch (Lote).
+- `page`: Page to return, counting from 1 (the first page when left out).
+```ignore
+let response = client.list_duplicate_security_batches()
+    .batch_id(batch_id)
+    .page(page)
+    .send()
+    .await;
+```*/
+    pub fn list_duplicate_security_batches(
+        &self,
+    ) -> builder::ListDuplicateSecurityBatches<'_> {
+        builder::ListDuplicateSecurityBatches::new(self)
+    }
+    /**Add a duplicata to a batch
+
+Adds a duplicata to a batch. Unlike CCBs, the duplicata is created by this call, from
+`security_data` and the template of the batch's arrangement. The batch must already
+have its assignment term; a duplicata already in the batch, or one more than
+`quantity`, is refused.
+
+
+Sends a `POST` request to `/v1/batches/{batch_id}/duplicates/security_batches`
+
+Arguments:
+- `batch_id`: Id of the batch (Lote).
+- `body`
+```ignore
+let response = client.create_duplicate_security_batch()
+    .batch_id(batch_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_duplicate_security_batch(
+        &self,
+    ) -> builder::CreateDuplicateSecurityBatch<'_> {
+        builder::CreateDuplicateSecurityBatch::new(self)
+    }
+    /**Get a duplicata of a batch
+
+Returns one duplicata placement of a batch.
+
+Sends a `GET` request to `/v1/batches/{batch_id}/duplicates/security_batches/{id}`
+
+Arguments:
+- `batch_id`: Id of the batch (Lote).
+- `id`: Id of the resource.
+```ignore
+let response = client.get_duplicate_security_batch()
+    .batch_id(batch_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_duplicate_security_batch(
+        &self,
+    ) -> builder::GetDuplicateSecurityBatch<'_> {
+        builder::GetDuplicateSecurityBatch::new(self)
+    }
     /**List signer links
 
-Lists the links between signers and documents (Signatários do documento): who must
-sign which document, in which role, and whether they have signed.
+Lists the links between signers and documents (Signatários do documento), one page at
+a time.
 
 
 Sends a `GET` request to `/v1/lists`
@@ -8609,8 +11371,9 @@ let response = client.list_signer_links()
     }
     /**Link a signer to a document
 
-Makes an existing signer (Signatário) a signer of a document, in the role `sign_as`
-(`sign` when left out).
+Asks a signer to sign a document. `group` orders the signatures (signers sign group
+by group), `message` goes in the body of the e-mail that asks for the signature and
+`refusable` lets the signer refuse.
 
 
 Sends a `POST` request to `/v1/lists`
@@ -8626,7 +11389,7 @@ let response = client.link_signer()
     }
     /**Get a signer link
 
-Returns one link between a signer and a document (Signatário do documento).
+Returns one link between a signer and a document.
 
 Sends a `GET` request to `/v1/lists/{id}`
 
@@ -8644,7 +11407,8 @@ let response = client.get_signer_link()
     /**Create a proposal (legacy)
 
 Legacy bridge: creates a proposal (Proposta) from a template key and its data, in the
-format of the previous API. Deprecated: new integrations use `create_proposal`.
+format of the previous API. The answer echoes what was sent, with the document made
+for signature. Deprecated: new integrations use `create_proposal`.
 
 
 Sends a `POST` request to `/legacy/proposals`
@@ -8666,7 +11430,7 @@ let response = client.legacy_create_proposal()
     /**Get a CCB (legacy)
 
 Legacy bridge: returns one CCB (Cédula de Crédito Bancário) in the format of the
-previous API. Deprecated: new integrations use `get_security`.
+previous API. Deprecated: new integrations use `get_bank_credit_note`.
 
 
 Sends a `GET` request to `/legacy/securities/{id}`
@@ -8689,9 +11453,9 @@ let response = client.legacy_get_security()
     }
     /**Create an assignment process (legacy)
 
-Legacy bridge: opens an assignment process (processo de cessão) between an assignor and
-a transferee. The body is not wrapped. The answer's `process` identifies the process
-for `legacy_execute_assignment`. Deprecated: new integrations use `create_batch` and
+Legacy bridge: opens an assignment process (processo de cessão) under an arrangement.
+The body is not wrapped. The answer's `process` identifies the process for
+`legacy_execute_assignment`. Deprecated: new integrations use `create_batch` and
 `create_assignment`.
 
 
@@ -8762,10 +11526,9 @@ let response = client.legacy_cancel_assignment()
     }
     /**Create a signer (legacy)
 
-Legacy bridge: creates a signer (Signatário) with the previous API's extra
-authentication switches (selfie, facial biometrics, handwritten signature, official
-document, liveness), all off unless sent. Deprecated: new integrations use
-`create_signer`.
+Legacy bridge: creates a signer (Signatário) with its authentication switches (selfie,
+facial biometrics, handwritten signature, official document, liveness), all off unless
+sent. Deprecated: new integrations use `create_signer`.
 
 
 Sends a `POST` request to `/legacy/signers`
@@ -8787,8 +11550,9 @@ let response = client.legacy_create_signer()
     /**Link a signer to a document (legacy)
 
 Legacy bridge: links the signer `signer_id` to a document. `group` orders the
-signatures (leave it out for no ordering); `message` goes in the body of the e-mail
-that asks for the signature. Deprecated: new integrations use `link_signer`.
+signatures (leave it out, or send null, for no ordering); `message` goes in the body
+of the e-mail that asks for the signature and needs a `group`. Deprecated: new
+integrations use `link_signer`.
 
 
 Sends a `POST` request to `/legacy/signers/{signer_id}/lists`
@@ -8813,11 +11577,10 @@ let response = client.legacy_link_signer()
     }
     /**Execute an assignment process (legacy)
 
-Legacy bridge: puts the contracts (CCBs, by number) into an assignment process and
-starts it. The platform works asynchronously and answers `202 Accepted`. `process` is
-the string returned by `legacy_create_assignment` (the manual's table says integer,
-its example and the create answer use a string; a string carries both). The manual's
-double slash (`/legacy//contracts`) is a typo. Deprecated.
+Legacy bridge: puts the contracts (CCBs, by number, with their data) into an
+assignment process and starts it. The platform works asynchronously and answers
+`202 Accepted`. `process` is the string returned by `legacy_create_assignment`.
+Deprecated.
 
 
 Sends a `POST` request to `/legacy/contracts`
@@ -9231,22 +11994,20 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_securities`]
+    /**Builder for [`Client::get_proposal_by_number`]
 
-[`Client::list_securities`]: super::Client::list_securities*/
+[`Client::get_proposal_by_number`]: super::Client::get_proposal_by_number*/
     #[derive(Debug, Clone)]
-    pub struct ListSecurities<'a> {
+    pub struct GetProposalByNumber<'a> {
         client: &'a super::Client,
-        number: Result<Option<::std::string::String>, String>,
-        page: Result<Option<i32>, String>,
+        number: Result<::std::string::String, String>,
     }
-    impl<'a> ListSecurities<'a> {
+    impl<'a> GetProposalByNumber<'a> {
         ///Creates it; the client's method of the same name as the operation is the usual way to get one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                number: Ok(None),
-                page: Ok(None),
+                number: Err("number was not initialized".to_string()),
             }
         }
         ///Sets `number`.
@@ -9256,155 +12017,21 @@ pub mod builder {
         {
             self.number = value
                 .try_into()
-                .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for number failed"
                         .to_string()
                 });
             self
         }
-        ///Sets `page`.
-        pub fn page<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i32>,
-        {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/v1/securities`
+        ///Sends a `GET` request to `/v1/proposals/bynumber/{number}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SecurityList>, Error<crate::ApiError>> {
-            let Self { client, number, page } = self;
+        ) -> Result<ResponseValue<types::ProposalEnvelope>, Error<crate::ApiError>> {
+            let Self { client, number } = self;
             let number = number.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/securities", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("number", &number))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_securities",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::get_security`]
-
-[`Client::get_security`]: super::Client::get_security*/
-    #[derive(Debug, Clone)]
-    pub struct GetSecurity<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> GetSecurity<'a> {
-        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        ///Sets `id`.
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/v1/securities/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SecurityEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/securities/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/proposals/bynumber/{}", client.baseurl, encode_path(& number
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9425,251 +12052,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "get_security",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::list_arrangements`]
-
-[`Client::list_arrangements`]: super::Client::list_arrangements*/
-    #[derive(Debug, Clone)]
-    pub struct ListArrangements<'a> {
-        client: &'a super::Client,
-        page: Result<Option<i32>, String>,
-    }
-    impl<'a> ListArrangements<'a> {
-        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                page: Ok(None),
-            }
-        }
-        ///Sets `page`.
-        pub fn page<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i32>,
-        {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/v1/arrangements`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ArrangementList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/arrangements", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_arrangements",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::get_arrangement`]
-
-[`Client::get_arrangement`]: super::Client::get_arrangement*/
-    #[derive(Debug, Clone)]
-    pub struct GetArrangement<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-    }
-    impl<'a> GetArrangement<'a> {
-        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        ///Sets `id`.
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        ///Sends a `GET` request to `/v1/arrangements/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ArrangementEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/arrangements/{}", client.baseurl, encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_arrangement",
+                operation_id: "get_proposal_by_number",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -10122,6 +12505,130 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::get_signer_by_key`]
+
+[`Client::get_signer_by_key`]: super::Client::get_signer_by_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetSignerByKey<'a> {
+        client: &'a super::Client,
+        key: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> GetSignerByKey<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                key: Err("key was not initialized".to_string()),
+            }
+        }
+        ///Sets `key`.
+        pub fn key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.key = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for key failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/signers/bykey/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
+            let Self { client, key } = self;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/signers/bykey/{}", client.baseurl, encode_path(& key.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_signer_by_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_document_signers`]
 
 [`Client::list_document_signers`]: super::Client::list_document_signers*/
@@ -10317,7 +12824,10 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/documents/{document_id}/signers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
+        ) -> Result<
+            ResponseValue<types::DocumentSignerEnvelope>,
+            Error<crate::ApiError>,
+        > {
             let Self { client, document_id, body } = self;
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10486,6 +12996,908 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_document_signer",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_document_signer_by_key`]
+
+[`Client::get_document_signer_by_key`]: super::Client::get_document_signer_by_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetDocumentSignerByKey<'a> {
+        client: &'a super::Client,
+        document_id: Result<i64, String>,
+        key: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> GetDocumentSignerByKey<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                document_id: Err("document_id was not initialized".to_string()),
+                key: Err("key was not initialized".to_string()),
+            }
+        }
+        ///Sets `document_id`.
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for document_id failed".to_string());
+            self
+        }
+        ///Sets `key`.
+        pub fn key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.key = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for key failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/documents/{document_id}/signers/bykey/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
+            let Self { client, document_id, key } = self;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, encode_path(&
+                document_id.to_string()), encode_path(& key.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_document_signer_by_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_document_by_key`]
+
+[`Client::get_document_by_key`]: super::Client::get_document_by_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetDocumentByKey<'a> {
+        client: &'a super::Client,
+        key: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> GetDocumentByKey<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                key: Err("key was not initialized".to_string()),
+            }
+        }
+        ///Sets `key`.
+        pub fn key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.key = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for key failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/documents/bykey/{key}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DocumentEnvelope>, Error<crate::ApiError>> {
+            let Self { client, key } = self;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/bykey/{}", client.baseurl, encode_path(& key
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_document_by_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_bank_credit_notes`]
+
+[`Client::list_bank_credit_notes`]: super::Client::list_bank_credit_notes*/
+    #[derive(Debug, Clone)]
+    pub struct ListBankCreditNotes<'a> {
+        client: &'a super::Client,
+        number: Result<Option<::std::string::String>, String>,
+        page: Result<Option<i32>, String>,
+    }
+    impl<'a> ListBankCreditNotes<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                number: Ok(None),
+                page: Ok(None),
+            }
+        }
+        ///Sets `number`.
+        pub fn number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sets `page`.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/bank_credit_notes`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BankCreditNoteList>, Error<crate::ApiError>> {
+            let Self { client, number, page } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/bank_credit_notes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("number", &number))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_bank_credit_notes",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_bank_credit_note`]
+
+[`Client::get_bank_credit_note`]: super::Client::get_bank_credit_note*/
+    #[derive(Debug, Clone)]
+    pub struct GetBankCreditNote<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetBankCreditNote<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        ///Sets `id`.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/bank_credit_notes/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BankCreditNoteEnvelope>,
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/bank_credit_notes/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_bank_credit_note",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_bank_credit_note_by_number`]
+
+[`Client::get_bank_credit_note_by_number`]: super::Client::get_bank_credit_note_by_number*/
+    #[derive(Debug, Clone)]
+    pub struct GetBankCreditNoteByNumber<'a> {
+        client: &'a super::Client,
+        number: Result<::std::string::String, String>,
+    }
+    impl<'a> GetBankCreditNoteByNumber<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                number: Err("number was not initialized".to_string()),
+            }
+        }
+        ///Sets `number`.
+        pub fn number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/bank_credit_notes/bynumber/{number}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BankCreditNoteEnvelope>,
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, encode_path(&
+                number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_bank_credit_note_by_number",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_arrangements`]
+
+[`Client::list_arrangements`]: super::Client::list_arrangements*/
+    #[derive(Debug, Clone)]
+    pub struct ListArrangements<'a> {
+        client: &'a super::Client,
+        page: Result<Option<i32>, String>,
+    }
+    impl<'a> ListArrangements<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page: Ok(None),
+            }
+        }
+        ///Sets `page`.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/arrangements`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ArrangementList>, Error<crate::ApiError>> {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/arrangements", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_arrangements",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_arrangement`]
+
+[`Client::get_arrangement`]: super::Client::get_arrangement*/
+    #[derive(Debug, Clone)]
+    pub struct GetArrangement<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetArrangement<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        ///Sets `id`.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/arrangements/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ArrangementEnvelope>, Error<crate::ApiError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/arrangements/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_arrangement",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -10856,6 +14268,132 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_assignment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_assignment_by_number`]
+
+[`Client::get_assignment_by_number`]: super::Client::get_assignment_by_number*/
+    #[derive(Debug, Clone)]
+    pub struct GetAssignmentByNumber<'a> {
+        client: &'a super::Client,
+        number: Result<::std::string::String, String>,
+    }
+    impl<'a> GetAssignmentByNumber<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                number: Err("number was not initialized".to_string()),
+            }
+        }
+        ///Sets `number`.
+        pub fn number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/assignments/bynumber/{number}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Assignment>, Error<crate::ApiError>> {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/assignments/bynumber/{}", client.baseurl, encode_path(& number
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_assignment_by_number",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -11748,6 +15286,835 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_duplicates`]
+
+[`Client::list_duplicates`]: super::Client::list_duplicates*/
+    #[derive(Debug, Clone)]
+    pub struct ListDuplicates<'a> {
+        client: &'a super::Client,
+        number: Result<Option<::std::string::String>, String>,
+        page: Result<Option<i32>, String>,
+    }
+    impl<'a> ListDuplicates<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                number: Ok(None),
+                page: Ok(None),
+            }
+        }
+        ///Sets `number`.
+        pub fn number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sets `page`.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/duplicates`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DuplicateList>, Error<crate::ApiError>> {
+            let Self { client, number, page } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/duplicates", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("number", &number))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_duplicates",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_duplicate`]
+
+[`Client::get_duplicate`]: super::Client::get_duplicate*/
+    #[derive(Debug, Clone)]
+    pub struct GetDuplicate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetDuplicate<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        ///Sets `id`.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/duplicates/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DuplicateEnvelope>, Error<crate::ApiError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/duplicates/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_duplicate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_duplicate_by_number`]
+
+[`Client::get_duplicate_by_number`]: super::Client::get_duplicate_by_number*/
+    #[derive(Debug, Clone)]
+    pub struct GetDuplicateByNumber<'a> {
+        client: &'a super::Client,
+        number: Result<::std::string::String, String>,
+    }
+    impl<'a> GetDuplicateByNumber<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                number: Err("number was not initialized".to_string()),
+            }
+        }
+        ///Sets `number`.
+        pub fn number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.number = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for number failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/duplicates/bynumber/{number}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DuplicateEnvelope>, Error<crate::ApiError>> {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/duplicates/bynumber/{}", client.baseurl, encode_path(& number
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_duplicate_by_number",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_duplicate_security_batches`]
+
+[`Client::list_duplicate_security_batches`]: super::Client::list_duplicate_security_batches*/
+    #[derive(Debug, Clone)]
+    pub struct ListDuplicateSecurityBatches<'a> {
+        client: &'a super::Client,
+        batch_id: Result<i64, String>,
+        page: Result<Option<i32>, String>,
+    }
+    impl<'a> ListDuplicateSecurityBatches<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                batch_id: Err("batch_id was not initialized".to_string()),
+                page: Ok(None),
+            }
+        }
+        ///Sets `batch_id`.
+        pub fn batch_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.batch_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
+            self
+        }
+        ///Sets `page`.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/batches/{batch_id}/duplicates/security_batches`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SecurityBatchList>, Error<crate::ApiError>> {
+            let Self { client, batch_id, page } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
+                encode_path(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_duplicate_security_batches",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_duplicate_security_batch`]
+
+[`Client::create_duplicate_security_batch`]: super::Client::create_duplicate_security_batch*/
+    #[derive(Debug, Clone)]
+    pub struct CreateDuplicateSecurityBatch<'a> {
+        client: &'a super::Client,
+        batch_id: Result<i64, String>,
+        body: Result<types::builder::NewDuplicateSecurityBatchRequest, String>,
+    }
+    impl<'a> CreateDuplicateSecurityBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                batch_id: Err("batch_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets `batch_id`.
+        pub fn batch_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.batch_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
+            self
+        }
+        ///Sets the request body.
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NewDuplicateSecurityBatchRequest>,
+            <V as std::convert::TryInto<
+                types::NewDuplicateSecurityBatchRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `NewDuplicateSecurityBatchRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        ///Changes the request body with `f`, starting from the one set so far.
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::NewDuplicateSecurityBatchRequest,
+            ) -> types::builder::NewDuplicateSecurityBatchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/batches/{batch_id}/duplicates/security_batches`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityBatchEnvelope>,
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, body } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::NewDuplicateSecurityBatchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
+                encode_path(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_duplicate_security_batch",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_duplicate_security_batch`]
+
+[`Client::get_duplicate_security_batch`]: super::Client::get_duplicate_security_batch*/
+    #[derive(Debug, Clone)]
+    pub struct GetDuplicateSecurityBatch<'a> {
+        client: &'a super::Client,
+        batch_id: Result<i64, String>,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetDuplicateSecurityBatch<'a> {
+        ///Creates it; the client's method of the same name as the operation is the usual way to get one.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                batch_id: Err("batch_id was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        ///Sets `batch_id`.
+        pub fn batch_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.batch_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for batch_id failed".to_string());
+            self
+        }
+        ///Sets `id`.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/batches/{batch_id}/duplicates/security_batches/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityBatchEnvelope>,
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, id } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl,
+                encode_path(& batch_id.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_duplicate_security_batch",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_signer_links`]
 
 [`Client::list_signer_links`]: super::Client::list_signer_links*/
@@ -12183,7 +16550,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::LegacyProposalRequest>,
+            ResponseValue<types::LegacyProposalEnvelope>,
             Error<crate::ApiError>,
         > {
             let Self { client, body } = self;
@@ -13247,40 +17614,92 @@ pub mod builder {
             }
         }
     }
+    ///Builder for [`Client::create_bank_credit_note`](super::Client::create_bank_credit_note), written by hand in `src/`.
+    pub use crate::upload::CreateBankCreditNote;
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
 
-/// Base URL of the production server, from the spec's `servers`.
-pub(crate) const PRODUCTION_URL: &str = "https://api.securities.com.br";
-/// Base URL of the staging server, from the spec's `servers`.
-pub(crate) const STAGING_URL: &str = "https://api-staging.securities.com.br";
+
+/// A Securities environment: one of the spec's `servers`, so that the spec and the client
+/// cannot disagree on a host. Select one with [`ClientBuilder::environment`](crate::ClientBuilder::environment),
+/// `SECURITIES_ENV` or the CLI's `--env`, by [`name`](Self::name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Environment {
+    /// Production (Ambiente Produção), the host of the current manual; the default (`production`, https://app.securities.com.br/api)
+    #[default]
+    Production,
+    /// Staging (Ambiente Homologação), the manual's sandbox, for integration tests with non-real data (`staging`, https://app-sandbox.securities.com.br/api)
+    Staging,
+    /// Production host named by the manual's introduction of December 2022 (`api-production`, https://api.securities.com.br)
+    ApiProduction,
+    /// Staging host named by the manual's introduction of December 2022 (`api-staging`, https://api-staging.securities.com.br)
+    ApiStaging,
+}
+
+impl Environment {
+    /// Every environment, in the order of the spec's `servers`.
+    pub const ALL: &'static [Environment] = &[Self::Production, Self::Staging, Self::ApiProduction, Self::ApiStaging, ];
+
+    /// The base URL of the environment, without a trailing slash; paths start at `/v1/...`.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Self::Production => "https://app.securities.com.br/api",
+            Self::Staging => "https://app-sandbox.securities.com.br/api",
+            Self::ApiProduction => "https://api.securities.com.br",
+            Self::ApiStaging => "https://api-staging.securities.com.br",
+        }
+    }
+
+    /// The name `SECURITIES_ENV` and the CLI's `--env` take for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Staging => "staging",
+            Self::ApiProduction => "api-production",
+            Self::ApiStaging => "api-staging",
+        }
+    }
+}
 /// Every operation of the spec, in the order of its paths.
 pub const OPERATIONS: &[crate::Operation] = &[
     crate::Operation { id: "list_proposals", method: "GET", path: "/v1/proposals", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "create_proposal", method: "POST", path: "/v1/proposals", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_proposal", method: "GET", path: "/v1/proposals/{id}", success_status: 200, deprecated: false, paginated: false },
-    crate::Operation { id: "list_securities", method: "GET", path: "/v1/securities", success_status: 200, deprecated: false, paginated: true },
-    crate::Operation { id: "get_security", method: "GET", path: "/v1/securities/{id}", success_status: 200, deprecated: false, paginated: false },
-    crate::Operation { id: "list_arrangements", method: "GET", path: "/v1/arrangements", success_status: 200, deprecated: false, paginated: true },
-    crate::Operation { id: "get_arrangement", method: "GET", path: "/v1/arrangements/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_proposal_by_number", method: "GET", path: "/v1/proposals/bynumber/{number}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_signers", method: "GET", path: "/v1/signers", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "create_signer", method: "POST", path: "/v1/signers", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_signer", method: "GET", path: "/v1/signers/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_signer_by_key", method: "GET", path: "/v1/signers/bykey/{key}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_document_signers", method: "GET", path: "/v1/documents/{document_id}/signers", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "create_document_signer", method: "POST", path: "/v1/documents/{document_id}/signers", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_document_signer", method: "GET", path: "/v1/documents/{document_id}/signers/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_document_signer_by_key", method: "GET", path: "/v1/documents/{document_id}/signers/bykey/{key}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_document_by_key", method: "GET", path: "/v1/documents/bykey/{key}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "list_bank_credit_notes", method: "GET", path: "/v1/bank_credit_notes", success_status: 200, deprecated: false, paginated: true },
+    crate::Operation { id: "create_bank_credit_note", method: "POST", path: "/v1/bank_credit_notes", success_status: 201, deprecated: false, paginated: false },
+    crate::Operation { id: "get_bank_credit_note", method: "GET", path: "/v1/bank_credit_notes/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_bank_credit_note_by_number", method: "GET", path: "/v1/bank_credit_notes/bynumber/{number}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "list_arrangements", method: "GET", path: "/v1/arrangements", success_status: 200, deprecated: false, paginated: true },
+    crate::Operation { id: "get_arrangement", method: "GET", path: "/v1/arrangements/{id}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_assignments", method: "GET", path: "/v1/assignments", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "create_assignment", method: "POST", path: "/v1/assignments", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_assignment", method: "GET", path: "/v1/assignments/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_assignment_by_number", method: "GET", path: "/v1/assignments/bynumber/{number}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_batches", method: "GET", path: "/v1/batches", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "create_batch", method: "POST", path: "/v1/batches", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_batch", method: "GET", path: "/v1/batches/{id}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_security_batches", method: "GET", path: "/v1/batches/{batch_id}/security_batches", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "create_security_batch", method: "POST", path: "/v1/batches/{batch_id}/security_batches", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_security_batch", method: "GET", path: "/v1/batches/{batch_id}/security_batches/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "list_duplicates", method: "GET", path: "/v1/duplicates", success_status: 200, deprecated: false, paginated: true },
+    crate::Operation { id: "get_duplicate", method: "GET", path: "/v1/duplicates/{id}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "get_duplicate_by_number", method: "GET", path: "/v1/duplicates/bynumber/{number}", success_status: 200, deprecated: false, paginated: false },
+    crate::Operation { id: "list_duplicate_security_batches", method: "GET", path: "/v1/batches/{batch_id}/duplicates/security_batches", success_status: 200, deprecated: false, paginated: true },
+    crate::Operation { id: "create_duplicate_security_batch", method: "POST", path: "/v1/batches/{batch_id}/duplicates/security_batches", success_status: 201, deprecated: false, paginated: false },
+    crate::Operation { id: "get_duplicate_security_batch", method: "GET", path: "/v1/batches/{batch_id}/duplicates/security_batches/{id}", success_status: 200, deprecated: false, paginated: false },
     crate::Operation { id: "list_signer_links", method: "GET", path: "/v1/lists", success_status: 200, deprecated: false, paginated: true },
     crate::Operation { id: "link_signer", method: "POST", path: "/v1/lists", success_status: 201, deprecated: false, paginated: false },
     crate::Operation { id: "get_signer_link", method: "GET", path: "/v1/lists/{id}", success_status: 200, deprecated: false, paginated: false },
@@ -13324,43 +17743,13 @@ impl builder::GetProposal<'_> {
     }
 }
 
-impl builder::ListSecurities<'_> {
+impl builder::GetProposalByNumber<'_> {
     /// Sends the request and returns the decoded body of the `200` answer.
     ///
     /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_securities`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::SecurityList, crate::Error> {
-        crate::error::finish("list_securities", self.send().await).await
-    }
-}
-
-impl builder::GetSecurity<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_security`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::SecurityEnvelope, crate::Error> {
-        crate::error::finish("get_security", self.send().await).await
-    }
-}
-
-impl builder::ListArrangements<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_arrangements`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::ArrangementList, crate::Error> {
-        crate::error::finish("list_arrangements", self.send().await).await
-    }
-}
-
-impl builder::GetArrangement<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_arrangement`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::ArrangementEnvelope, crate::Error> {
-        crate::error::finish("get_arrangement", self.send().await).await
+    /// operation (`get_proposal_by_number`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
+        crate::error::finish("get_proposal_by_number", self.send().await).await
     }
 }
 
@@ -13394,6 +17783,16 @@ impl builder::GetSigner<'_> {
     }
 }
 
+impl builder::GetSignerByKey<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+        crate::error::finish("get_signer_by_key", self.send().await).await
+    }
+}
+
 impl builder::ListDocumentSigners<'_> {
     /// Sends the request and returns the decoded body of the `200` answer.
     ///
@@ -13409,7 +17808,7 @@ impl builder::CreateDocumentSigner<'_> {
     ///
     /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
     /// operation (`create_document_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+    pub async fn call(self) -> ::std::result::Result<types::DocumentSignerEnvelope, crate::Error> {
         crate::error::finish("create_document_signer", self.send().await).await
     }
 }
@@ -13421,6 +17820,76 @@ impl builder::GetDocumentSigner<'_> {
     /// operation (`get_document_signer`), the HTTP status and the body, and says whether a retry could help.
     pub async fn call(self) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
         crate::error::finish("get_document_signer", self.send().await).await
+    }
+}
+
+impl builder::GetDocumentSignerByKey<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_document_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+        crate::error::finish("get_document_signer_by_key", self.send().await).await
+    }
+}
+
+impl builder::GetDocumentByKey<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_document_by_key`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::DocumentEnvelope, crate::Error> {
+        crate::error::finish("get_document_by_key", self.send().await).await
+    }
+}
+
+impl builder::ListBankCreditNotes<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`list_bank_credit_notes`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::BankCreditNoteList, crate::Error> {
+        crate::error::finish("list_bank_credit_notes", self.send().await).await
+    }
+}
+
+impl builder::GetBankCreditNote<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_bank_credit_note`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
+        crate::error::finish("get_bank_credit_note", self.send().await).await
+    }
+}
+
+impl builder::GetBankCreditNoteByNumber<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_bank_credit_note_by_number`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
+        crate::error::finish("get_bank_credit_note_by_number", self.send().await).await
+    }
+}
+
+impl builder::ListArrangements<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`list_arrangements`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::ArrangementList, crate::Error> {
+        crate::error::finish("list_arrangements", self.send().await).await
+    }
+}
+
+impl builder::GetArrangement<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_arrangement`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::ArrangementEnvelope, crate::Error> {
+        crate::error::finish("get_arrangement", self.send().await).await
     }
 }
 
@@ -13451,6 +17920,16 @@ impl builder::GetAssignment<'_> {
     /// operation (`get_assignment`), the HTTP status and the body, and says whether a retry could help.
     pub async fn call(self) -> ::std::result::Result<types::Assignment, crate::Error> {
         crate::error::finish("get_assignment", self.send().await).await
+    }
+}
+
+impl builder::GetAssignmentByNumber<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_assignment_by_number`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::Assignment, crate::Error> {
+        crate::error::finish("get_assignment_by_number", self.send().await).await
     }
 }
 
@@ -13514,6 +17993,66 @@ impl builder::GetSecurityBatch<'_> {
     }
 }
 
+impl builder::ListDuplicates<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`list_duplicates`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::DuplicateList, crate::Error> {
+        crate::error::finish("list_duplicates", self.send().await).await
+    }
+}
+
+impl builder::GetDuplicate<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_duplicate`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
+        crate::error::finish("get_duplicate", self.send().await).await
+    }
+}
+
+impl builder::GetDuplicateByNumber<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_duplicate_by_number`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
+        crate::error::finish("get_duplicate_by_number", self.send().await).await
+    }
+}
+
+impl builder::ListDuplicateSecurityBatches<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`list_duplicate_security_batches`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
+        crate::error::finish("list_duplicate_security_batches", self.send().await).await
+    }
+}
+
+impl builder::CreateDuplicateSecurityBatch<'_> {
+    /// Sends the request and returns the decoded body of the `201` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`create_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+        crate::error::finish("create_duplicate_security_batch", self.send().await).await
+    }
+}
+
+impl builder::GetDuplicateSecurityBatch<'_> {
+    /// Sends the request and returns the decoded body of the `200` answer.
+    ///
+    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+    /// operation (`get_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
+    pub async fn call(self) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+        crate::error::finish("get_duplicate_security_batch", self.send().await).await
+    }
+}
+
 impl builder::ListSignerLinks<'_> {
     /// Sends the request and returns the decoded body of the `200` answer.
     ///
@@ -13549,7 +18088,7 @@ impl builder::LegacyCreateProposal<'_> {
     ///
     /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
     /// operation (`legacy_create_proposal`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::LegacyProposalRequest, crate::Error> {
+    pub async fn call(self) -> ::std::result::Result<types::LegacyProposalEnvelope, crate::Error> {
         crate::error::finish("legacy_create_proposal", self.send().await).await
     }
 }
@@ -13627,12 +18166,14 @@ impl builder::LegacyExecuteAssignment<'_> {
 /// Every list operation whose pages `pages()` and `stream()` follow.
 pub const PAGINATED_OPERATIONS: &[&str] = &[
     "list_proposals",
-    "list_securities",
-    "list_arrangements",
     "list_signers",
     "list_document_signers",
+    "list_bank_credit_notes",
+    "list_arrangements",
     "list_batches",
     "list_security_batches",
+    "list_duplicates",
+    "list_duplicate_security_batches",
     "list_signer_links",
 ];
 
@@ -13667,76 +18208,6 @@ impl<'a> builder::ListProposals<'a> {
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<types::Proposal, crate::Error>> + Unpin + 'a {
-        crate::pagination::items(self.pages())
-    }
-}
-
-impl crate::pagination::Page for types::SecurityList {
-    type Item = types::Security;
-    fn page_infos(&self) -> &types::PageInfos {
-        &self.page_infos
-    }
-    fn into_items(self) -> ::std::vec::Vec<types::Security> {
-        self.securities
-    }
-}
-
-impl<'a> builder::ListSecurities<'a> {
-    /// Every page of [`Client::list_securities`], starting from the page set on this request (the first
-    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
-    /// request per page, ending after the first error. See [`crate::pagination`].
-    pub fn pages(
-        self,
-    ) -> impl futures::Stream<Item = Result<types::SecurityList, crate::Error>> + Unpin + 'a {
-        crate::pagination::pages("list_securities", self, |request: Self, page: Option<i32>| {
-            let request = match page {
-                Some(page) => request.page(page),
-                None => request,
-            };
-            request.call()
-        })
-    }
-
-    /// Every item of every page of [`Client::list_securities`] (the `securities` of each page), in
-    /// order; see [`pages`](Self::pages).
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<types::Security, crate::Error>> + Unpin + 'a {
-        crate::pagination::items(self.pages())
-    }
-}
-
-impl crate::pagination::Page for types::ArrangementList {
-    type Item = types::Arrangement;
-    fn page_infos(&self) -> &types::PageInfos {
-        &self.page_infos
-    }
-    fn into_items(self) -> ::std::vec::Vec<types::Arrangement> {
-        self.arrangements
-    }
-}
-
-impl<'a> builder::ListArrangements<'a> {
-    /// Every page of [`Client::list_arrangements`], starting from the page set on this request (the first
-    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
-    /// request per page, ending after the first error. See [`crate::pagination`].
-    pub fn pages(
-        self,
-    ) -> impl futures::Stream<Item = Result<types::ArrangementList, crate::Error>> + Unpin + 'a {
-        crate::pagination::pages("list_arrangements", self, |request: Self, page: Option<i32>| {
-            let request = match page {
-                Some(page) => request.page(page),
-                None => request,
-            };
-            request.call()
-        })
-    }
-
-    /// Every item of every page of [`Client::list_arrangements`] (the `arrangements` of each page), in
-    /// order; see [`pages`](Self::pages).
-    pub fn stream(
-        self,
-    ) -> impl futures::Stream<Item = Result<types::Arrangement, crate::Error>> + Unpin + 'a {
         crate::pagination::items(self.pages())
     }
 }
@@ -13797,6 +18268,76 @@ impl<'a> builder::ListDocumentSigners<'a> {
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<types::Signer, crate::Error>> + Unpin + 'a {
+        crate::pagination::items(self.pages())
+    }
+}
+
+impl crate::pagination::Page for types::BankCreditNoteList {
+    type Item = types::BankCreditNote;
+    fn page_infos(&self) -> &types::PageInfos {
+        &self.page_infos
+    }
+    fn into_items(self) -> ::std::vec::Vec<types::BankCreditNote> {
+        self.bank_credit_notes
+    }
+}
+
+impl<'a> builder::ListBankCreditNotes<'a> {
+    /// Every page of [`Client::list_bank_credit_notes`], starting from the page set on this request (the first
+    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+    /// request per page, ending after the first error. See [`crate::pagination`].
+    pub fn pages(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::BankCreditNoteList, crate::Error>> + Unpin + 'a {
+        crate::pagination::pages("list_bank_credit_notes", self, |request: Self, page: Option<i32>| {
+            let request = match page {
+                Some(page) => request.page(page),
+                None => request,
+            };
+            request.call()
+        })
+    }
+
+    /// Every item of every page of [`Client::list_bank_credit_notes`] (the `bank_credit_notes` of each page), in
+    /// order; see [`pages`](Self::pages).
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::BankCreditNote, crate::Error>> + Unpin + 'a {
+        crate::pagination::items(self.pages())
+    }
+}
+
+impl crate::pagination::Page for types::ArrangementList {
+    type Item = types::Arrangement;
+    fn page_infos(&self) -> &types::PageInfos {
+        &self.page_infos
+    }
+    fn into_items(self) -> ::std::vec::Vec<types::Arrangement> {
+        self.arrangements
+    }
+}
+
+impl<'a> builder::ListArrangements<'a> {
+    /// Every page of [`Client::list_arrangements`], starting from the page set on this request (the first
+    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+    /// request per page, ending after the first error. See [`crate::pagination`].
+    pub fn pages(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::ArrangementList, crate::Error>> + Unpin + 'a {
+        crate::pagination::pages("list_arrangements", self, |request: Self, page: Option<i32>| {
+            let request = match page {
+                Some(page) => request.page(page),
+                None => request,
+            };
+            request.call()
+        })
+    }
+
+    /// Every item of every page of [`Client::list_arrangements`] (the `arrangements` of each page), in
+    /// order; see [`pages`](Self::pages).
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::Arrangement, crate::Error>> + Unpin + 'a {
         crate::pagination::items(self.pages())
     }
 }
@@ -13863,6 +18404,66 @@ impl<'a> builder::ListSecurityBatches<'a> {
     }
 
     /// Every item of every page of [`Client::list_security_batches`] (the `security_batches` of each page), in
+    /// order; see [`pages`](Self::pages).
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::SecurityBatch, crate::Error>> + Unpin + 'a {
+        crate::pagination::items(self.pages())
+    }
+}
+
+impl crate::pagination::Page for types::DuplicateList {
+    type Item = types::Duplicate;
+    fn page_infos(&self) -> &types::PageInfos {
+        &self.page_infos
+    }
+    fn into_items(self) -> ::std::vec::Vec<types::Duplicate> {
+        self.duplicates
+    }
+}
+
+impl<'a> builder::ListDuplicates<'a> {
+    /// Every page of [`Client::list_duplicates`], starting from the page set on this request (the first
+    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+    /// request per page, ending after the first error. See [`crate::pagination`].
+    pub fn pages(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::DuplicateList, crate::Error>> + Unpin + 'a {
+        crate::pagination::pages("list_duplicates", self, |request: Self, page: Option<i32>| {
+            let request = match page {
+                Some(page) => request.page(page),
+                None => request,
+            };
+            request.call()
+        })
+    }
+
+    /// Every item of every page of [`Client::list_duplicates`] (the `duplicates` of each page), in
+    /// order; see [`pages`](Self::pages).
+    pub fn stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::Duplicate, crate::Error>> + Unpin + 'a {
+        crate::pagination::items(self.pages())
+    }
+}
+
+impl<'a> builder::ListDuplicateSecurityBatches<'a> {
+    /// Every page of [`Client::list_duplicate_security_batches`], starting from the page set on this request (the first
+    /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+    /// request per page, ending after the first error. See [`crate::pagination`].
+    pub fn pages(
+        self,
+    ) -> impl futures::Stream<Item = Result<types::SecurityBatchList, crate::Error>> + Unpin + 'a {
+        crate::pagination::pages("list_duplicate_security_batches", self, |request: Self, page: Option<i32>| {
+            let request = match page {
+                Some(page) => request.page(page),
+                None => request,
+            };
+            request.call()
+        })
+    }
+
+    /// Every item of every page of [`Client::list_duplicate_security_batches`] (the `security_batches` of each page), in
     /// order; see [`pages`](Self::pages).
     pub fn stream(
         self,

@@ -1,35 +1,19 @@
-//! The Securities environments and their base URLs.
+//! The Securities environments: parsing and display of the `Environment` that `build.rs`
+//! generates from the spec's `servers` (one variant per server, named by its
+//! `x-environment`), so that adding a server to the spec adds an environment everywhere.
 
 use std::{fmt, str::FromStr};
 
-use crate::ConfigError;
-
-/// A Securities environment. The URLs come from the spec's `servers` (taken by `build.rs`), so
-/// the spec and the client cannot disagree on them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Environment {
-    /// Production (Ambiente Produção): real credit notes.
-    #[default]
-    Production,
-    /// Staging (Ambiente Homologação): for integration tests.
-    Staging,
-}
+use crate::{ConfigError, Environment};
 
 impl Environment {
-    /// The base URL of the environment, without a trailing slash.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Environment::Production => crate::generated::PRODUCTION_URL,
-            Environment::Staging => crate::generated::STAGING_URL,
-        }
-    }
-
-    /// The name `SECURITIES_ENV` takes for it: `production` or `staging`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Environment::Production => "production",
-            Environment::Staging => "staging",
-        }
+    /// The names every environment takes, comma-separated, for messages.
+    pub(crate) fn names() -> String {
+        Environment::ALL
+            .iter()
+            .map(|e| e.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -42,12 +26,46 @@ impl fmt::Display for Environment {
 impl FromStr for Environment {
     type Err = ConfigError;
 
-    /// Parses `production` or `staging`, in any case.
+    /// Parses an environment's [`name`](Environment::name) (`production`, `staging`, ...), in
+    /// any case; `_` stands for `-`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "production" => Ok(Environment::Production),
-            "staging" => Ok(Environment::Staging),
-            _ => Err(ConfigError::InvalidEnvironment(s.to_string())),
+        let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
+        Environment::ALL
+            .iter()
+            .copied()
+            .find(|e| e.name() == wanted)
+            .ok_or_else(|| ConfigError::InvalidEnvironment(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back() {
+        for env in Environment::ALL {
+            assert_eq!(env.name().parse::<Environment>().ok(), Some(*env));
+            assert_eq!(env.to_string(), env.name());
         }
+        assert_eq!(
+            "API_STAGING".parse::<Environment>().ok(),
+            Some(Environment::ApiStaging)
+        );
+        assert!("prod".parse::<Environment>().is_err());
+    }
+
+    #[test]
+    fn production_is_the_manuals_current_host_and_the_default() {
+        assert_eq!(Environment::default(), Environment::Production);
+        assert_eq!(
+            Environment::Production.base_url(),
+            "https://app.securities.com.br/api"
+        );
+        assert_eq!(
+            Environment::Staging.base_url(),
+            "https://app-sandbox.securities.com.br/api"
+        );
+        assert_eq!(Environment::ALL.len(), 4);
     }
 }

@@ -20,7 +20,7 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// `SECURITIES_ENV` is neither `production` nor `staging`.
+    /// `SECURITIES_ENV` (or `--env`) names no environment of the spec.
     InvalidEnvironment(String),
     /// The user agent is not a valid header value.
     InvalidUserAgent(String),
@@ -43,7 +43,8 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::InvalidEnvironment(name) => write!(
                 f,
-                "unknown environment {name:?}: expected `production` or `staging`"
+                "unknown environment {name:?}: expected one of {}",
+                crate::Environment::names()
             ),
             ConfigError::InvalidUserAgent(ua) => {
                 write!(
@@ -238,6 +239,10 @@ impl Error {
 
     pub(crate) fn pagination(operation: &'static str, message: String) -> Self {
         Error::new(operation, ErrorKind::Pagination).with_source(Message(message))
+    }
+
+    pub(crate) fn invalid_request(operation: &'static str, message: String) -> Self {
+        Error::new(operation, ErrorKind::InvalidRequest).with_source(Message(message))
     }
 
     fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {

@@ -10,6 +10,7 @@ mod error;
 pub mod mock;
 pub mod pagination;
 mod retry;
+mod upload;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
 #[allow(unused_imports, clippy::all, clippy::pedantic)]
@@ -19,9 +20,8 @@ mod generated {
 
 pub use api_error::ApiError;
 pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
-pub use environment::Environment;
 pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY};
-pub use generated::{builder, types, Client, OPERATIONS};
+pub use generated::{builder, types, Client, Environment, OPERATIONS};
 /// progenitor's error, returned by `send()`; [`Error`] (returned by `call()`) is the one to use.
 pub use progenitor_client::Error as SendError;
 pub use progenitor_client::ResponseValue;

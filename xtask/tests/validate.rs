@@ -73,7 +73,7 @@ fn the_real_spec_passes() {
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
-            .starts_with("openapi/securities-api.yaml: valid OpenAPI 3.0.3: 33 operations,"),
+            .starts_with("openapi/securities-api.yaml: valid OpenAPI 3.0.3: 46 operations,"),
         "{}",
         run.stdout
     );
@@ -136,7 +136,7 @@ fn rule_1_documents_progenitor_cannot_read_are_rejected() {
         "rule1-not-openapi.yaml",
         2,
         &[
-            "48:5: not an OpenAPI 3.0 document as progenitor reads it: components.parameters: \
+            "56:5: not an OpenAPI 3.0 document as progenitor reads it: components.parameters: \
              unknown variant `body`, expected one of `query`, `header`, `path`, `cookie`",
             // The parameter is no longer a path parameter, so rule 3 misses it too.
             "get_thing: path parameter `{id}` of /v1/things/{id} is not declared in `parameters`",
@@ -196,11 +196,14 @@ fn rule_4_servers_and_bearer_auth() {
         "rule4-servers-security.yaml",
         4,
         &[
-            "/servers: the servers must be exactly https://api.securities.com.br and \
-             https://api-staging.securities.com.br (found: https://api.securities.example, \
-             https://api-staging.securities.com.br)",
-            "/servers/1/description: must start with `Staging` (codegen.rs finds the \
-             https://api-staging.securities.com.br server by it)",
+            "/servers: the servers must be, in this order, https://app.securities.com.br/api \
+             (production), https://app-sandbox.securities.com.br/api (staging), \
+             https://api.securities.com.br (api-production), \
+             https://api-staging.securities.com.br (api-staging) (found: \
+             https://api.securities.example (no x-environment), \
+             https://api-staging.securities.com.br (no x-environment))",
+            "/servers/1/description: missing: say what the server is (the README's table and \
+             the docs show it)",
             "/security: the global security requirement must be exactly `- bearerAuth: []`",
             "get_thing: overrides the global security without `bearerAuth`",
         ],
@@ -303,6 +306,32 @@ fn rule_8_keyword_typos() {
             // What the `nulable` typo does: `file` is not nullable, and the example's null fails.
             "/paths/~1v1~1things~1{id}/get/responses/200/content/application~1json/example: \
              example does not match its schema: field /file: null is not of type \"string\"",
+        ],
+    );
+}
+
+#[test]
+fn rule_6_multipart_needs_a_handwritten_builder() {
+    fails_with(
+        "rule6-multipart.yaml",
+        1,
+        &["upload_thing: request body `multipart/form-data` is not supported by progenitor: \
+           implement the operation in src/ and list it in HANDWRITTEN (codegen.rs)"],
+    );
+}
+
+#[test]
+fn rule_9_enumerations_are_open() {
+    fails_with(
+        "rule9-open-enums.yaml",
+        3,
+        &[
+            "/components/schemas/Status: a closed `enum`: list the known values in \
+             `x-extensible-enum` on a plain string instead, so that clients in every language \
+             accept new values",
+            "/components/schemas/Kind: `x-extensible-enum` must be a non-empty list of strings \
+             on a `type: string` schema",
+            "/components/schemas/Role: `x-extensible-enum` lists a value twice",
         ],
     );
 }

@@ -4,6 +4,7 @@
 mod document;
 mod examples;
 mod keywords;
+mod open_enums;
 mod operations;
 mod progenitor;
 mod refs;
@@ -90,6 +91,7 @@ pub fn validate(text: &str) -> Report {
     progenitor::check(&doc, &index, problems);
     report.examples = examples::check(&doc, &index, problems);
     keywords::check(&doc, &index, problems);
+    open_enums::check(&doc, problems);
     report.operations = index.operations.len();
     report.schemas = doc
         .pointer("/components/schemas")

@@ -147,7 +147,11 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             .get("requestBody")
             .and_then(|b| spec::deref(doc, b))
         {
-            request_body(body, &mut problem);
+            request_body(
+                body,
+                op.value.get("operationId").and_then(Value::as_str),
+                &mut problem,
+            );
         }
         parameters(doc, op, &mut problem);
     }
@@ -190,10 +194,27 @@ fn body(response: &Value, status: &str, problem: &mut impl FnMut(String)) -> Bod
     }
 }
 
-fn request_body(body: &Value, problem: &mut impl FnMut(String)) {
+fn request_body(body: &Value, id: Option<&str>, problem: &mut impl FnMut(String)) {
     let Some(content) = body.get("content").and_then(Value::as_object) else {
         return;
     };
+    // progenitor cannot send multipart bodies: codegen.rs leaves the operations it lists in
+    // HANDWRITTEN out of progenitor's input, and src/ implements them.
+    let handwritten = id.is_some_and(|id| crate::codegen::HANDWRITTEN.iter().any(|(h, _)| *h == id));
+    if content.len() == 1
+        && content
+            .keys()
+            .all(|media| media.starts_with("multipart/form-data"))
+    {
+        if !handwritten {
+            problem(
+                "request body `multipart/form-data` is not supported by progenitor: implement \
+                 the operation in src/ and list it in HANDWRITTEN (codegen.rs)"
+                    .to_string(),
+            );
+        }
+        return;
+    }
     if content.len() > 1 {
         let media: Vec<&str> = content.keys().map(String::as_str).collect();
         problem(format!(

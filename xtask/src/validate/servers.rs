@@ -1,14 +1,18 @@
-//! Rule 4: the two servers of the seed, and bearer authentication everywhere.
+//! Rule 4: the servers of the manual (current hosts first, then the two of the 2022-12
+//! introduction), each named for the client's `Environment`, and bearer authentication
+//! everywhere.
 
 use super::walk::Index;
 use super::Problem;
 use serde_json::{json, Value};
 
-/// The servers of the API, from the seed; `codegen.rs` finds each by its description's first
-/// word, so that word is part of the rule.
-const SERVERS: [(&str, &str); 2] = [
-    ("Production", "https://api.securities.com.br"),
-    ("Staging", "https://api-staging.securities.com.br"),
+/// The servers, in order, with the `x-environment` name `codegen.rs` turns into a variant of
+/// `Environment` (the first is the default).
+pub const SERVERS: [(&str, &str); 4] = [
+    ("production", "https://app.securities.com.br/api"),
+    ("staging", "https://app-sandbox.securities.com.br/api"),
+    ("api-production", "https://api.securities.com.br"),
+    ("api-staging", "https://api-staging.securities.com.br"),
 ];
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
@@ -18,42 +22,46 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         .into_iter()
         .flatten()
         .collect();
-    let urls: Vec<&str> = servers
+    let found: Vec<(&str, &str)> = servers
         .iter()
-        .map(|s| s.get("url").and_then(Value::as_str).unwrap_or_default())
+        .map(|s| {
+            (
+                s.get("x-environment")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                s.get("url").and_then(Value::as_str).unwrap_or_default(),
+            )
+        })
         .collect();
-    let expected: Vec<&str> = SERVERS.iter().map(|(_, url)| *url).collect();
-    let mut sorted = urls.clone();
-    sorted.sort_unstable();
-    let mut expected_sorted = expected.clone();
-    expected_sorted.sort_unstable();
-    if sorted != expected_sorted {
+    if found != SERVERS {
+        let show = |list: &[(&str, &str)]| {
+            if list.is_empty() {
+                return "none".to_string();
+            }
+            list.iter()
+                .map(|(name, url)| format!("{url} ({})", if name.is_empty() { "no x-environment" } else { name }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         problems.push(Problem::new(
             "/servers",
             format!(
-                "the servers must be exactly {} (found: {})",
-                expected.join(" and "),
-                if urls.is_empty() {
-                    "none".to_string()
-                } else {
-                    urls.join(", ")
-                }
+                "the servers must be, in this order, {} (found: {})",
+                show(&SERVERS),
+                show(&found)
             ),
         ));
     }
     for (i, server) in servers.iter().enumerate() {
-        let url = urls[i];
-        if let Some((kind, _)) = SERVERS.iter().find(|(_, u)| *u == url) {
-            let description = server
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if !description.starts_with(kind) {
-                problems.push(Problem::new(
-                    format!("/servers/{i}/description"),
-                    format!("must start with `{kind}` (codegen.rs finds the {url} server by it)"),
-                ));
-            }
+        let described = server
+            .get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.trim().is_empty());
+        if !described {
+            problems.push(Problem::new(
+                format!("/servers/{i}/description"),
+                "missing: say what the server is (the README's table and the docs show it)",
+            ));
         }
     }
 

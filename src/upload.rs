@@ -1,0 +1,291 @@
+//! The upload of a CCB signed elsewhere (`create_bank_credit_note`), written by hand because
+//! progenitor cannot generate `multipart/form-data` request bodies. It has the shape of every
+//! generated operation: a builder from a method of [`Client`], then [`call`](CreateBankCreditNote::call)
+//! with the crate's [`Error`], through the same request hook (span, user agent, token).
+//!
+//! The PDF is never held in memory twice: bytes given by the caller are shared, not copied,
+//! and a file or reader is streamed in chunks while the request is sent. A streamed body
+//! cannot be replayed, so this request is never retried.
+
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use crate::{types, Client, Error};
+
+const OPERATION: &str = "create_bank_credit_note";
+const PATH: &str = "/v1/bank_credit_notes";
+/// How much of a file or reader is read at a time while the request is sent.
+const CHUNK: usize = 64 * 1024;
+
+/// Where the PDF comes from.
+enum Source {
+    Bytes(Bytes),
+    Path(PathBuf),
+    Reader(Box<dyn AsyncRead + Send + Unpin>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            Source::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            Source::Reader(_) => f.write_str("Reader"),
+        }
+    }
+}
+
+impl Client {
+    /// Uploads a CCB whose PDF was already signed outside the platform, so that it can be
+    /// endorsed and assigned here.
+    ///
+    /// Sends a `POST` request to `/v1/bank_credit_notes` as `multipart/form-data`. The PDF
+    /// is required (set it with [`file_bytes`](CreateBankCreditNote::file_bytes),
+    /// [`file_path`](CreateBankCreditNote::file_path) or
+    /// [`file_reader`](CreateBankCreditNote::file_reader)); the other parts are sent when
+    /// set. Unlike the JSON operations, it is never retried: the PDF may be a stream.
+    ///
+    /// ```no_run
+    /// # async fn run(client: securities_api::Client) -> Result<(), securities_api::Error> {
+    /// let ccb = client
+    ///     .create_bank_credit_note()
+    ///     .file_path("CCB-2023-0107.pdf")
+    ///     .signed(true)
+    ///     .signature_provider("docusign")
+    ///     .number("CCB-2023-0107")
+    ///     .installments(24)
+    ///     .document_data(&serde_json::json!({ "financed_amount": 30500.0 }))
+    ///     .call()
+    ///     .await?
+    ///     .bank_credit_note;
+    /// println!("CCB {} registered", ccb.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bank_credit_note(&self) -> CreateBankCreditNote<'_> {
+        CreateBankCreditNote {
+            client: self,
+            file: None,
+            file_name: None,
+            fields: Vec::new(),
+            invalid: None,
+        }
+    }
+}
+
+/// The request of [`Client::create_bank_credit_note`]: the PDF and the CCB's fields, sent as
+/// the parts of a `multipart/form-data` body.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `call()` is awaited"]
+pub struct CreateBankCreditNote<'a> {
+    client: &'a Client,
+    file: Option<Source>,
+    file_name: Option<String>,
+    /// The text parts, in the order they were set (a part set twice keeps its last value).
+    fields: Vec<(&'static str, String)>,
+    /// The first setter argument that could not be encoded, reported by `call()`.
+    invalid: Option<String>,
+}
+
+impl<'a> CreateBankCreditNote<'a> {
+    /// The signed PDF, from memory; `file_name` is the name the server sees. The bytes are
+    /// shared with the request, not copied.
+    pub fn file_bytes(mut self, file_name: impl Into<String>, pdf: impl Into<Bytes>) -> Self {
+        self.file = Some(Source::Bytes(pdf.into()));
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// The signed PDF, streamed from a file when the request is sent; the server sees the
+    /// file's own name.
+    pub fn file_path(mut self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        self.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.file = Some(Source::Path(path));
+        self
+    }
+
+    /// The signed PDF, streamed from `reader` when the request is sent; `file_name` is the
+    /// name the server sees.
+    pub fn file_reader(
+        mut self,
+        file_name: impl Into<String>,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+    ) -> Self {
+        self.file = Some(Source::Reader(Box::new(reader)));
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// Whether the PDF is signed (part `signed`).
+    pub fn signed(self, signed: bool) -> Self {
+        self.field("signed", signed.to_string())
+    }
+
+    /// The service the PDF was signed with (part `signature_provider`), such as `docusign`.
+    pub fn signature_provider(self, provider: impl Into<types::SignatureProvider>) -> Self {
+        self.field("signature_provider", provider.into().to_string())
+    }
+
+    /// The number of the CCB (part `number`).
+    pub fn number(self, number: impl Into<String>) -> Self {
+        self.field("number", number.into())
+    }
+
+    /// The full name of the issuer, the borrower (part `issuer_full_name`).
+    pub fn issuer_full_name(self, name: impl Into<String>) -> Self {
+        self.field("issuer_full_name", name.into())
+    }
+
+    /// The CPF or CNPJ of the issuer (part `issuer_document`).
+    pub fn issuer_document(self, document: impl Into<String>) -> Self {
+        self.field("issuer_document", document.into())
+    }
+
+    /// The number of installments (part `installments`).
+    pub fn installments(self, installments: i32) -> Self {
+        self.field("installments", installments.to_string())
+    }
+
+    /// The data of the CCB's template (part `document_data`), serialised here to the JSON
+    /// text the API expects in that part.
+    pub fn document_data<T: serde::Serialize + ?Sized>(mut self, data: &T) -> Self {
+        match serde_json::to_string(data) {
+            Ok(json) => self.field("document_data", json),
+            Err(e) => {
+                self.invalid
+                    .get_or_insert_with(|| format!("document_data cannot be serialised: {e}"));
+                self
+            }
+        }
+    }
+
+    fn field(mut self, name: &'static str, value: String) -> Self {
+        self.fields.retain(|(n, _)| *n != name);
+        self.fields.push((name, value));
+        self
+    }
+
+    /// Sends the upload and returns the registered CCB.
+    ///
+    /// Before any request, a missing or empty PDF (or a file that cannot be opened) is an
+    /// [`Error`] of kind [`InvalidRequest`](crate::ErrorKind::InvalidRequest).
+    pub async fn call(self) -> Result<types::BankCreditNoteEnvelope, Error> {
+        let Self {
+            client,
+            file,
+            file_name,
+            fields,
+            invalid,
+        } = self;
+        let invalid_request = |message: String| Error::invalid_request(OPERATION, message);
+        if let Some(message) = invalid {
+            return Err(invalid_request(message));
+        }
+        let file = file.ok_or_else(|| {
+            invalid_request(
+                "no PDF: set one with file_bytes, file_path or file_reader".to_string(),
+            )
+        })?;
+        let part = pdf_part(file)
+            .await
+            .map_err(invalid_request)?
+            .file_name(file_name.unwrap_or_else(|| "ccb.pdf".to_string()))
+            .mime_str("application/pdf")
+            .map_err(|e| invalid_request(format!("cannot set the PDF's content type: {e}")))?;
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        for (name, value) in fields {
+            form = form.text(name, value);
+        }
+
+        let url = format!("{}{PATH}", client.baseurl());
+        let mut request = client
+            .client()
+            .post(url)
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .multipart(form)
+            .build()
+            .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
+        let info = OperationInfo {
+            operation_id: OPERATION,
+        };
+        // The same hooks the generated operations go through, in the same order.
+        let result = async {
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201 => ResponseValue::from_response(response).await,
+                401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => Err(
+                    progenitor_client::Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    ),
+                ),
+                _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
+            }
+        }
+        .await;
+        crate::error::finish(OPERATION, result).await
+    }
+}
+
+/// The `file` part: bytes as they are, a file or reader as a stream read while the request
+/// is sent. An empty PDF is refused here, before any request: for a stream, by reading its
+/// first chunk, which is then sent first.
+async fn pdf_part(source: Source) -> Result<reqwest::multipart::Part, String> {
+    match source {
+        Source::Bytes(bytes) if bytes.is_empty() => Err("the PDF is empty (0 bytes)".into()),
+        Source::Bytes(bytes) => Ok(reqwest::multipart::Part::stream(bytes)),
+        Source::Path(path) => {
+            let file = tokio::fs::File::open(&path)
+                .await
+                .map_err(|e| format!("cannot open the PDF {}: {e}", path.display()))?;
+            let length = file
+                .metadata()
+                .await
+                .map_err(|e| format!("cannot read the size of {}: {e}", path.display()))?
+                .len();
+            if length == 0 {
+                return Err(format!("the PDF {} is empty (0 bytes)", path.display()));
+            }
+            let body = reqwest::Body::wrap_stream(chunks(Box::new(file)));
+            Ok(reqwest::multipart::Part::stream_with_length(body, length))
+        }
+        Source::Reader(mut reader) => {
+            let mut first = vec![0; CHUNK];
+            let read = reader
+                .read(&mut first)
+                .await
+                .map_err(|e| format!("cannot read the PDF: {e}"))?;
+            if read == 0 {
+                return Err("the PDF is empty (its reader ended at once)".into());
+            }
+            first.truncate(read);
+            let head = futures::stream::once(async move { Ok(Bytes::from(first)) });
+            let body = reqwest::Body::wrap_stream(head.chain(chunks(reader)));
+            Ok(reqwest::multipart::Part::stream(body))
+        }
+    }
+}
+
+/// `reader` as a stream of chunks of at most [`CHUNK`] bytes, read on demand.
+fn chunks(
+    reader: Box<dyn AsyncRead + Send + Unpin>,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures::stream::try_unfold(reader, |mut reader| async move {
+        let mut buffer = vec![0; CHUNK];
+        let read = reader.read(&mut buffer).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.truncate(read);
+        Ok(Some((Bytes::from(buffer), reader)))
+    })
+}
