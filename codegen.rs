@@ -225,8 +225,10 @@ impl Environment {{
 /// Operations the hand-written layer implements because progenitor cannot: it has no
 /// `multipart/form-data` request bodies. Each gets its builder from `src/` (re-exported into
 /// `builder`), and is left out of what progenitor sees.
-pub const HANDWRITTEN: &[(&str, &str)] =
-    &[("create_bank_credit_note", "crate::upload::CreateBankCreditNote")];
+pub const HANDWRITTEN: &[(&str, &str)] = &[(
+    "create_bank_credit_note",
+    "crate::upload::CreateBankCreditNote",
+)];
 
 /// Whether an operation's request body is `multipart/form-data`.
 fn is_multipart(op: &openapiv3::Operation) -> bool {
@@ -280,8 +282,12 @@ fn add_handwritten_builders(file: &mut syn::File) -> Result<(), String> {
     for (id, path) in HANDWRITTEN {
         let path: syn::Path =
             syn::parse_str(path).map_err(|e| format!("HANDWRITTEN path of {id}: {e}"))?;
-        let doc = format!("Builder for [`Client::{id}`](super::Client::{id}), written by hand in `src/`.");
-        module.1.push(syn::parse_quote!(#[doc = #doc] pub use #path;));
+        let doc = format!(
+            "Builder for [`Client::{id}`](super::Client::{id}), written by hand in `src/`."
+        );
+        module
+            .1
+            .push(syn::parse_quote!(#[doc = #doc] pub use #path;));
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! A tour of the CCB workflow, in the order of the manual: create a proposal, find its CCB,
-//! create a batch, create the batch's assignment (Termo de Cessão), add the CCB to the batch,
-//! add a signer and link it to the document, then read the batch back.
+//! A tour of the CCB workflow as the manual describes it today (2024-01): create a proposal
+//! and see its document, find its CCB by number, upload a CCB signed elsewhere, pick the
+//! arrangement, create a batch and its assignment term (Termo de Cessão) under the
+//! arrangement, add both CCBs to the batch by number, have a signer sign the proposal's
+//! document, then read the batch back.
 //!
 //! ```sh
 //! cargo run --example tour
@@ -58,12 +60,13 @@ fn real_client() -> Result<Client> {
 }
 
 async fn tour(client: &Client) -> Result<()> {
-    // 1. The proposal (Proposta): the CCB before the borrower signs it.
+    // 1. The proposal (Proposta): the CCB before the borrower signs it, with the document
+    //    sent for signature.
     let proposal = client
         .create_proposal()
         .body(typed::<types::NewProposalRequest>(json!({
             "proposal": {
-                "number": "CCB-2022-0042",
+                "number": "CCB-2023-0042",
                 "issuer_full_name": "Renata Albuquerque Prado",
                 "issuer_document": "318.442.907-15",
                 "installments": 36,
@@ -71,7 +74,7 @@ async fn tour(client: &Client) -> Result<()> {
                 "document_data": {
                     "issuer_full_name": "Renata Albuquerque Prado",
                     "financed_amount": 48250.75,
-                    "first_installment_due_date": "10/12/2022"
+                    "first_installment_due_date": "10/11/2023"
                 }
             }
         }))?)
@@ -79,31 +82,86 @@ async fn tour(client: &Client) -> Result<()> {
         .await?
         .proposal;
     let number = proposal.number.clone().unwrap_or_default();
-    let document_id = proposal.document.as_ref().map(|d| d.id);
+    let document = proposal
+        .documents
+        .first()
+        .ok_or("the proposal has no document to sign yet")?;
+    let document_id = document.id.ok_or("the proposal's document has no id")?;
     step(
         1,
         "create a proposal",
-        format!("proposal {} ({number})", proposal.id),
+        format!(
+            "proposal {} ({number}), document {document_id} ({})",
+            proposal.id,
+            text(&document.status)
+        ),
     );
 
     // 2. Once the borrower has signed, the proposal is a CCB with the same number.
-    let ccbs = client
-        .list_securities()
+    let ccb = client
+        .get_bank_credit_note_by_number()
         .number(number.as_str())
         .call()
-        .await?;
-    let ccb = ccbs
-        .securities
-        .first()
-        .ok_or("no CCB has this number yet: the borrower has not signed the proposal")?;
-    step(2, "find its CCB", format!("CCB {} ({number})", ccb.id));
+        .await?
+        .bank_credit_note;
+    step(
+        2,
+        "find its CCB by number",
+        format!(
+            "CCB {} ({number}), signed with {}, {} document(s)",
+            ccb.id,
+            text(&ccb.signature_provider),
+            ccb.documents.len()
+        ),
+    );
 
-    // 3. A batch (Lote) for the CCBs to assign together.
+    // 3. A CCB signed outside the platform comes in as its PDF (here a few bytes in memory;
+    //    `file_path` streams a file).
+    let uploaded = client
+        .create_bank_credit_note()
+        .file_bytes("CCB-2023-0107.pdf", b"%PDF-1.7 signed elsewhere".to_vec())
+        .signed(true)
+        .signature_provider(types::SignatureProvider::Docusign)
+        .number("CCB-2023-0107")
+        .issuer_full_name("Caio Figueiredo Neves")
+        .issuer_document("527.190.384-62")
+        .installments(24)
+        .document_data(&json!({ "financed_amount": 30500.0 }))
+        .call()
+        .await?
+        .bank_credit_note;
+    step(
+        3,
+        "upload a CCB signed elsewhere",
+        format!(
+            "CCB {} ({}), signed with {}",
+            uploaded.id,
+            uploaded.number.as_deref().unwrap_or("?"),
+            text(&uploaded.signature_provider)
+        ),
+    );
+
+    // 4. The arrangement (Arranjo) the assignment is made under.
+    let arrangements = client.list_arrangements().call().await?.arrangements;
+    let arrangement = arrangements
+        .first()
+        .ok_or("the organization takes part in no arrangement")?;
+    step(
+        4,
+        "pick the arrangement",
+        format!(
+            "arrangement {} ({})",
+            arrangement.id,
+            arrangement.name.as_deref().unwrap_or("no name")
+        ),
+    );
+
+    // 5. A batch (Lote) for the CCBs to assign together.
     let batch = client
         .create_batch()
         .body(types::NewBatchRequest {
             batch: types::NewBatch {
-                number: "L-2022-118".into(),
+                number: "L-2023-118".into(),
                 quantity: 2,
             },
         })
@@ -111,60 +169,60 @@ async fn tour(client: &Client) -> Result<()> {
         .await?
         .batch;
     step(
-        3,
+        5,
         "create a batch",
-        format!("batch {} ({})", batch.id, status(&batch.status)),
+        format!("batch {} ({})", batch.id, text(&batch.status)),
     );
 
-    // 4. The assignment term (Termo de Cessão) of the batch, before any CCB goes in.
+    // 6. The assignment term (Termo de Cessão) of the batch, under the arrangement, before
+    //    any CCB goes in.
     let assignment = client
         .create_assignment()
-        .body(typed::<types::NewAssignmentRequest>(json!({
-            "assignment": {
-                "assignee_id": 5,
-                "endorser_id": 3,
-                "number": "TC-2022-0007",
-                "issue_date": "2022-11-10",
-                "full_amount": 96500.5,
-                "batch_id": batch.id,
-                "template_data": { "assignment_date": "10/11/2022" }
-            }
-        }))?)
+        .body(types::NewAssignmentRequest {
+            assignment: types::NewAssignment {
+                arrangement_id: arrangement.id,
+                number: "TC-2023-061".into(),
+                issue_date: chrono::NaiveDate::from_ymd_opt(2023, 10, 2).ok_or("not a date")?,
+                full_amount: 96500.5,
+                batch_id: batch.id,
+            },
+        })
         .call()
         .await?;
     step(
-        4,
+        6,
         "create the assignment (termo de cessão)",
         format!(
-            "assignment {} for batch {}, amount {}",
+            "assignment {} under arrangement {}, amount {}",
             assignment.id,
-            assignment.batch_id.unwrap_or(batch.id),
+            assignment.arrangement_id.unwrap_or(arrangement.id),
             assignment.full_amount.as_deref().unwrap_or("?")
         ),
     );
 
-    // 5. The CCB goes into the batch.
-    let placed = client
-        .create_security_batch()
-        .batch_id(batch.id)
-        .body(typed::<types::NewSecurityBatchRequest>(
-            json!({ "security_batch": { "security_id": ccb.id } }),
-        )?)
-        .call()
-        .await?
-        .security_batch;
+    // 7. Both CCBs go into the batch, identified by their numbers in `security_data`.
+    let mut placed = Vec::new();
+    for (ccb_number, value) in [(number.as_str(), "48250.75"), ("CCB-2023-0107", "30500.00")] {
+        let placement = client
+            .create_security_batch()
+            .batch_id(batch.id)
+            .body(typed::<types::NewSecurityBatchRequest>(json!({
+                "security_batch": {
+                    "security_data": { "number": ccb_number, "cession_value": value }
+                }
+            }))?)
+            .call()
+            .await?
+            .security_batch;
+        placed.push(format!("{ccb_number} ({})", text(&placement.status)));
+    }
     step(
-        5,
-        "add the CCB to the batch",
-        format!(
-            "CCB {} in batch {} ({})",
-            ccb.id,
-            batch.id,
-            status(&placed.status)
-        ),
+        7,
+        "add both CCBs to the batch by number",
+        format!("{} in batch {}", placed.join(" and "), batch.id),
     );
 
-    // 6. A signer, then the link that makes them sign the document.
+    // 8. A signer, then the link that makes them sign the proposal's document.
     let signer = client
         .create_signer()
         .body(typed::<types::NewSignerRequest>(json!({
@@ -183,33 +241,39 @@ async fn tour(client: &Client) -> Result<()> {
         .call()
         .await?
         .signer;
-    let document_id = document_id.ok_or("the proposal has no document to sign yet")?;
     let link = client
         .link_signer()
-        .body(typed::<types::NewSignerLinkRequest>(json!({
-            "list": { "signer_id": signer.id, "document_id": document_id, "sign_as": "party" }
-        }))?)
+        .body(types::NewSignerLinkRequest {
+            list: types::NewSignerLink {
+                signer_id: signer.id,
+                document_id,
+                sign_as: Some(types::SignAs::Party),
+                group: Some(1),
+                message: Some("Please sign the credit note.".into()),
+                refusable: Some(false),
+            },
+        })
         .call()
         .await?
         .list;
     step(
-        6,
+        8,
         "add a signer and link it to the document",
         format!(
-            "signer {} signs document {} (link {})",
-            signer.id, document_id, link.id
+            "signer {} signs document {document_id} (link {})",
+            signer.id, link.id
         ),
     );
 
-    // 7. The batch, read back.
+    // 9. The batch, read back.
     let batch = client.get_batch().id(batch.id).call().await?.batch;
     step(
-        7,
+        9,
         "read the batch back",
         format!(
             "batch {} is {}, {} of {} CCBs added",
             batch.id,
-            status(&batch.status),
+            text(&batch.status),
             batch.quantity_added.unwrap_or(0),
             batch.quantity.unwrap_or(0)
         ),
@@ -221,10 +285,11 @@ fn step(n: u8, what: &str, outcome: String) {
     println!("{n}. {what:<42} -> {outcome}");
 }
 
-fn status(status: &Option<types::BatchStatus>) -> String {
-    status
+/// An open enumeration's value as text, or `unknown` when the answer has none.
+fn text<T: ToString>(value: &Option<T>) -> String {
+    value
         .as_ref()
-        .map_or_else(|| "no status".into(), ToString::to_string)
+        .map_or_else(|| "unknown".into(), ToString::to_string)
 }
 
 /// A request body written as JSON, as in the manual, checked against the client's type.

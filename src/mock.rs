@@ -110,3 +110,141 @@ impl<'a> Prefixed<'a> {
         self.server
     }
 }
+
+/// Mocks of the operations written by hand in this crate (progenitor generates no mock for
+/// what it does not generate): today the multipart upload `create_bank_credit_note`.
+///
+/// ```
+/// use httpmock::MockServer;
+/// use securities_api::{mock::HandwrittenMockExt, types, Client};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = MockServer::start_async().await;
+/// let created: types::BankCreditNoteEnvelope = serde_json::from_value(serde_json::json!({
+///     "bank_credit_note": { "id": 932, "number": "CCB-2023-0107" }
+/// }))?;
+/// let upload = server.create_bank_credit_note(|when, then| {
+///     when.part("number", "CCB-2023-0107").file_name("signed.pdf");
+///     then.created(&created);
+/// });
+///
+/// let client = Client::builder().token("test").base_url(server.base_url()).build()?;
+/// let ccb = client
+///     .create_bank_credit_note()
+///     .file_bytes("signed.pdf", b"%PDF-1.7 ...".to_vec())
+///     .number("CCB-2023-0107")
+///     .call()
+///     .await?
+///     .bank_credit_note;
+/// assert_eq!(ccb.id, 932);
+/// upload.assert();
+/// # Ok(())
+/// # }
+/// ```
+pub trait HandwrittenMockExt {
+    /// Mocks `create_bank_credit_note` (`POST /v1/bank_credit_notes`, multipart): `config_fn`
+    /// says what the upload must hold and what the mock answers.
+    fn create_bank_credit_note<F>(&self, config_fn: F) -> httpmock::Mock<'_>
+    where
+        F: FnOnce(CreateBankCreditNoteWhen, CreateBankCreditNoteThen);
+}
+
+impl HandwrittenMockExt for httpmock::MockServer {
+    fn create_bank_credit_note<F>(&self, config_fn: F) -> httpmock::Mock<'_>
+    where
+        F: FnOnce(CreateBankCreditNoteWhen, CreateBankCreditNoteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                CreateBankCreditNoteWhen::with_prefix(when, ""),
+                CreateBankCreditNoteThen(then),
+            )
+        })
+    }
+}
+
+impl HandwrittenMockExt for Prefixed<'_> {
+    fn create_bank_credit_note<F>(&self, config_fn: F) -> httpmock::Mock<'_>
+    where
+        F: FnOnce(CreateBankCreditNoteWhen, CreateBankCreditNoteThen),
+    {
+        self.server.mock(|when, then| {
+            config_fn(
+                CreateBankCreditNoteWhen::with_prefix(when, &self.prefix),
+                CreateBankCreditNoteThen(then),
+            )
+        })
+    }
+}
+
+/// What an upload of a signed CCB must hold: it already matches the method, the path and a
+/// `multipart/form-data` body.
+pub struct CreateBankCreditNoteWhen(httpmock::When);
+
+impl CreateBankCreditNoteWhen {
+    /// Matches `POST <prefix>/v1/bank_credit_notes` with a multipart body.
+    pub fn with_prefix(inner: httpmock::When, prefix: &str) -> Self {
+        let path = format!("^{}/v1/bank_credit_notes$", regex::escape(prefix));
+        Self(
+            inner
+                .method(httpmock::Method::POST)
+                .path_matches(regex::Regex::new(&path).expect("an escaped prefix is a valid regex"))
+                .header_prefix("content-type", "multipart/form-data; boundary="),
+        )
+    }
+
+    /// The text part `name` holds exactly `value` (`signed`, `number`, `installments`, ...).
+    pub fn part(self, name: &str, value: &str) -> Self {
+        Self(self.0.body_includes(format!(
+            "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )))
+    }
+
+    /// The PDF part is sent with this file name.
+    pub fn file_name(self, file_name: &str) -> Self {
+        Self(self.0.body_includes(format!(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"{file_name}\""
+        )))
+    }
+
+    /// The upload contains these bytes (for example a marker of the expected PDF).
+    pub fn body_includes(self, text: &str) -> Self {
+        Self(self.0.body_includes(text))
+    }
+
+    /// httpmock's own matcher, for anything else.
+    pub fn into_inner(self) -> httpmock::When {
+        self.0
+    }
+}
+
+/// What the mock of an upload answers.
+pub struct CreateBankCreditNoteThen(httpmock::Then);
+
+impl CreateBankCreditNoteThen {
+    /// 201 with the registered CCB.
+    pub fn created(self, value: &crate::types::BankCreditNoteEnvelope) -> Self {
+        Self(
+            self.0
+                .status(201)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+
+    /// One of the API's error statuses (401, 403, 404, 422, 429, 500, 502, 503) with a body.
+    pub fn error(self, status: u16, value: &crate::ApiError) -> Self {
+        Self(
+            self.0
+                .status(status)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+
+    /// httpmock's own answer, for anything else.
+    pub fn into_inner(self) -> httpmock::Then {
+        self.0
+    }
+}

@@ -186,9 +186,7 @@ impl<'a> CreateBankCreditNote<'a> {
             return Err(invalid_request(message));
         }
         let file = file.ok_or_else(|| {
-            invalid_request(
-                "no PDF: set one with file_bytes, file_path or file_reader".to_string(),
-            )
+            invalid_request("no PDF: set one with file_bytes, file_path or file_reader".to_string())
         })?;
         let part = pdf_part(file)
             .await
@@ -223,11 +221,11 @@ impl<'a> CreateBankCreditNote<'a> {
             let response = result?;
             match response.status().as_u16() {
                 201 => ResponseValue::from_response(response).await,
-                401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => Err(
-                    progenitor_client::Error::ErrorResponse(
+                401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => {
+                    Err(progenitor_client::Error::ErrorResponse(
                         ResponseValue::from_response(response).await?,
-                    ),
-                ),
+                    ))
+                }
                 _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
             }
         }

@@ -315,8 +315,10 @@ fn rule_6_multipart_needs_a_handwritten_builder() {
     fails_with(
         "rule6-multipart.yaml",
         1,
-        &["upload_thing: request body `multipart/form-data` is not supported by progenitor: \
-           implement the operation in src/ and list it in HANDWRITTEN (codegen.rs)"],
+        &[
+            "upload_thing: request body `multipart/form-data` is not supported by progenitor: \
+           implement the operation in src/ and list it in HANDWRITTEN (codegen.rs)",
+        ],
     );
 }
 

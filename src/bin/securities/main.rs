@@ -7,6 +7,7 @@
 //! command line or the configuration is wrong.
 
 mod output;
+mod upload;
 
 use std::{io::Read as _, path::Path, process::ExitCode};
 
@@ -46,9 +47,10 @@ fn main() -> ExitCode {
         Some(found) => found,
         None => return usage("no operation given; see `securities --help`"),
     };
-    let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
+    let operation = CliCommand::iter().find(|op| subcommand_name(*op) == name);
+    if operation.is_none() && name != upload::NAME {
         return usage(&format!("unknown operation `{name}`"));
-    };
+    }
     let client = match client(&matches, sub) {
         Ok(client) => client,
         Err(e) => return usage(&format!("{e:#}")),
@@ -62,6 +64,9 @@ fn main() -> ExitCode {
             eprintln!("error: cannot start the async runtime: {e}");
             return ExitCode::from(FAILED);
         }
+    };
+    let Some(operation) = operation else {
+        return runtime.block_on(upload::run(&client, sub));
     };
     let cli = Cli::new(client, output::Json);
     match runtime.block_on(cli.execute(operation, sub)) {
@@ -101,7 +106,12 @@ fn command() -> Command {
                 .long("env")
                 .global(true)
                 .env("SECURITIES_ENV")
-                .value_parser(["production", "staging"])
+                .value_parser(
+                    Environment::ALL
+                        .iter()
+                        .map(|e| e.name())
+                        .collect::<Vec<_>>(),
+                )
                 .ignore_case(true)
                 .help("The environment to talk to [default: production]"),
         )
@@ -149,7 +159,8 @@ fn command() -> Command {
         }
         command = command.subcommand(sub);
     }
-    command
+    // progenitor generates no CLI for the multipart upload; it is written by hand.
+    command.subcommand(upload::command())
 }
 
 /// The client the options and the environment describe.

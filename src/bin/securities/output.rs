@@ -9,7 +9,8 @@ use serde::Serialize;
 /// when there is one, on stderr.
 pub struct Json;
 
-fn stdout_json<T: Serialize>(value: &T) {
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: Serialize>(value: &T) {
     let mut out = std::io::stdout().lock();
     // A closed stdout (`securities ... | head`) is not worth a panic.
     let _ = match serde_json::to_string_pretty(value) {
@@ -23,7 +24,7 @@ impl super::generated::CliConfig for Json {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        stdout_json(value.as_ref());
+        print_json(value.as_ref());
     }
 
     fn success_no_item(&self, value: &ResponseValue<()>) {
@@ -65,7 +66,7 @@ impl super::generated::CliConfig for Json {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        stdout_json(value);
+        print_json(value);
     }
 
     fn list_end_success<T>(&self)

@@ -34,10 +34,8 @@ fn walk(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                         sorted.sort_unstable();
                         sorted.dedup();
                         if sorted.len() != list.len() {
-                            problems.push(Problem::new(
-                                at,
-                                "`x-extensible-enum` lists a value twice",
-                            ));
+                            problems
+                                .push(Problem::new(at, "`x-extensible-enum` lists a value twice"));
                         }
                     }
                     _ => problems.push(Problem::new(

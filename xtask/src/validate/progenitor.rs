@@ -200,7 +200,8 @@ fn request_body(body: &Value, id: Option<&str>, problem: &mut impl FnMut(String)
     };
     // progenitor cannot send multipart bodies: codegen.rs leaves the operations it lists in
     // HANDWRITTEN out of progenitor's input, and src/ implements them.
-    let handwritten = id.is_some_and(|id| crate::codegen::HANDWRITTEN.iter().any(|(h, _)| *h == id));
+    let handwritten =
+        id.is_some_and(|id| crate::codegen::HANDWRITTEN.iter().any(|(h, _)| *h == id));
     if content.len() == 1
         && content
             .keys()

@@ -39,7 +39,16 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 return "none".to_string();
             }
             list.iter()
-                .map(|(name, url)| format!("{url} ({})", if name.is_empty() { "no x-environment" } else { name }))
+                .map(|(name, url)| {
+                    format!(
+                        "{url} ({})",
+                        if name.is_empty() {
+                            "no x-environment"
+                        } else {
+                            name
+                        }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
