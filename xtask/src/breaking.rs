@@ -107,8 +107,11 @@ pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
         }
         return ExitCode::FAILURE;
     };
-    let work = root.join("target/breaking/diff");
-    match optic(root, &work, base, new, base_doc, new_doc) {
+    // One directory per run: Optic writes its report under a fixed name.
+    let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
+    let result = optic(root, &work, base, new, base_doc, new_doc);
+    let _ = std::fs::remove_dir_all(&work);
+    match result {
         Ok(changes) => {
             print_changes(&changes);
             if changes.is_empty() {
