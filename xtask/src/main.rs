@@ -3,6 +3,8 @@
 //! - `cargo xtask validate [SPEC]`: the rules the spec keeps (see `validate`).
 //! - `cargo xtask generate [--check]`: the files derived from the spec.
 //! - `cargo xtask lint`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
+//! - `cargo xtask docs [--check]`: the API reference page, and its check in Chromium.
+//! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
 
 // The generation function that build.rs uses, compiled here from the same file, so that the
 // reviewable snapshot is the compiled code. xtask reads only the code, not the counts that
@@ -10,6 +12,9 @@
 #[path = "../../codegen.rs"]
 #[allow(dead_code)]
 mod codegen;
+
+mod breaking;
+mod docs;
 mod generate;
 mod lint;
 mod spec;
@@ -27,7 +32,17 @@ tasks:
   generate [--check]  regenerate openapi/securities-api.json and generated/client.rs from
                       the spec; with --check, change nothing and fail on any drift
   lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
-                      install them first with `npm ci`";
+                      install them first with `npm ci`
+  docs [--check] [--spec SPEC] [--out DIR]
+                      render the spec into one self-contained HTML page,
+                      target/api-docs/index.html (Redocly CLI build-docs); with --check,
+                      open it in headless Chromium, find every operation, the servers and
+                      the bearer scheme, and save target/api-docs/screenshot.png
+  breaking            compare the spec with the last release (openapi/RELEASED) using Optic;
+                      a breaking change needs a breaking crate version, a new info.version
+                      and a CHANGELOG.md section naming it
+  breaking --diff BASE NEW
+                      Optic's breaking changes between two spec files, nothing else";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,6 +61,14 @@ fn main() -> ExitCode {
         },
         Some("lint") if rest.is_empty() => lint::run(&root),
         Some("lint") => usage_error("lint takes no arguments"),
+        Some("docs") => docs_command(&root, rest),
+        Some("breaking") => match rest {
+            [] => breaking::run(&root),
+            [flag, base, new] if flag == "--diff" => {
+                breaking::run_diff(&root, Path::new(base), Path::new(new))
+            }
+            _ => usage_error("breaking takes nothing, or --diff BASE NEW"),
+        },
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -59,6 +82,30 @@ fn main() -> ExitCode {
 fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn docs_command(root: &Path, args: &[String]) -> ExitCode {
+    let mut options = docs::Options {
+        spec: root.join(spec::DEFAULT_SPEC),
+        out: root.join(docs::DEFAULT_OUT),
+        check: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.clone().next()) {
+            ("--check", _) => options.check = true,
+            ("--spec", Some(path)) => {
+                options.spec = PathBuf::from(path);
+                args.next();
+            }
+            ("--out", Some(path)) => {
+                options.out = PathBuf::from(path);
+                args.next();
+            }
+            _ => return usage_error(&format!("docs: unexpected argument `{arg}`")),
+        }
+    }
+    docs::run(root, &options)
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -1,0 +1,687 @@
+//! `cargo xtask breaking`: breaking changes of the spec since the last release, found by Optic
+//! (`@useoptic/optic`, pinned in `package.json`, installed by `npm ci`, run offline with its
+//! telemetry off), and the release rules they call for.
+//!
+//! The last release is named in `openapi/RELEASED` (version and commit); its spec is read with
+//! `git show <commit>:openapi/securities-api.yaml`. When Optic finds a breaking change:
+//!
+//! 1. the crate's version in `Cargo.toml` must be a semver-breaking bump of the released one
+//!    (for 0.x, a new minor or major; otherwise a new major);
+//! 2. `info.version` of the spec must differ from the released spec's;
+//! 3. `CHANGELOG.md` must have a section `## [<new crate version>]`, and each breaking change
+//!    must be named in one top-level bullet of it (a line starting with `- ` or `* ` and its
+//!    indented continuation lines): the operation, as `` `METHOD /path` `` or
+//!    `` `operationId` ``, and, when the change concerns a field, parameter or response
+//!    status, its name in backticks too (`` `quantity_signed` ``, `` `page` ``, `` `404` ``).
+//!    A removed operation needs only the operation.
+//!
+//! Optic reports a change once per place it reaches (a removed operation also removes each of
+//! its responses and their fields): a finding inside another finding of the same side (same
+//! JSON pointer prefix) is part of it, not a change of its own.
+//!
+//! `cargo xtask breaking --diff BASE NEW` runs Optic on two files and prints the changes only.
+
+use crate::spec;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The file naming the last release, relative to the repository root.
+pub const RELEASED: &str = "openapi/RELEASED";
+
+/// One breaking change, as Optic reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `METHOD /path`.
+    pub operation: String,
+    /// The operation's ids in the released and the current spec (usually one).
+    pub operation_ids: Vec<String>,
+    /// The field, parameter or response status the change is about, if any.
+    pub name: Option<String>,
+    /// Optic's rule and message.
+    pub rule: String,
+    pub message: String,
+}
+
+impl Change {
+    /// How the changelog must name it.
+    fn wanted(&self) -> String {
+        let mut names = vec![format!("`{}`", self.operation)];
+        names.extend(self.operation_ids.iter().map(|id| format!("`{id}`")));
+        let operation = names.join(" or ");
+        match &self.name {
+            Some(name) => format!("{operation}, with `{name}`"),
+            None => operation,
+        }
+    }
+}
+
+/// The last release, from `openapi/RELEASED`.
+#[derive(Debug)]
+pub struct Release {
+    pub version: String,
+    pub commit: String,
+}
+
+pub fn parse_released(text: &str) -> Result<Release, String> {
+    let value = |key: &str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().trim_matches('"').to_string())
+            .filter(|v| !v.is_empty())
+            .ok_or(format!("{RELEASED}: no `{key} = ...` line"))
+    };
+    Ok(Release {
+        version: value("version")?,
+        commit: value("commit")?,
+    })
+}
+
+/// `cargo xtask breaking`: the spec against the last release.
+pub fn run(root: &Path) -> ExitCode {
+    match check_release(root) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("breaking: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask breaking --diff BASE NEW`: Optic's breaking changes between two files.
+pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
+    let docs = [base, new].map(|p| {
+        std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+            .and_then(|t| parse(&t, &p.display().to_string()))
+    });
+    let [Ok(base_doc), Ok(new_doc)] = &docs else {
+        for e in docs.iter().filter_map(|d| d.as_ref().err()) {
+            eprintln!("breaking: {e}");
+        }
+        return ExitCode::FAILURE;
+    };
+    // One directory per run: Optic writes its report under a fixed name.
+    let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
+    let result = optic(root, &work, base, new, base_doc, new_doc);
+    let _ = std::fs::remove_dir_all(&work);
+    match result {
+        Ok(changes) => {
+            print_changes(&changes);
+            if changes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("breaking: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(text: &str, name: &str) -> Result<Value, String> {
+    spec::parse_yaml(text)
+        .map_err(|e| format!("{name}: {}", e.message))
+        .and_then(|yaml| spec::to_json(&yaml))
+}
+
+fn check_release(root: &Path) -> Result<bool, String> {
+    let started = Instant::now();
+    let released_text = std::fs::read_to_string(root.join(RELEASED))
+        .map_err(|e| format!("cannot read {RELEASED}: {e}"))?;
+    let release = parse_released(&released_text)?;
+    let at_release = |file: &str| git_show(root, &release.commit, file);
+    let base_text = at_release(spec::DEFAULT_SPEC)?;
+    let base_manifest = at_release("Cargo.toml")?;
+    if crate_version(&base_manifest).as_deref() != Some(release.version.as_str()) {
+        return Err(format!(
+            "{RELEASED} says version {} at commit {}, but that commit's Cargo.toml has {}: \
+             fix {RELEASED}",
+            release.version,
+            release.commit,
+            crate_version(&base_manifest).unwrap_or_else(|| "no version".into())
+        ));
+    }
+    let work = root.join("target/breaking");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let base_file = work.join(format!("released-{}.yaml", release.version));
+    std::fs::write(&base_file, &base_text)
+        .map_err(|e| format!("cannot write {}: {e}", base_file.display()))?;
+    let new_file = root.join(spec::DEFAULT_SPEC);
+    let new_text = std::fs::read_to_string(&new_file)
+        .map_err(|e| format!("cannot read {}: {e}", spec::DEFAULT_SPEC))?;
+    let base_doc = parse(&base_text, &base_file.display().to_string())?;
+    let new_doc = parse(&new_text, spec::DEFAULT_SPEC)?;
+    let changes = optic(root, &work, &base_file, &new_file, &base_doc, &new_doc)?;
+    println!(
+        "breaking: {} against release {} (commit {}, `git show {}:{}`): {} breaking change{} \
+         ({:.1} s)",
+        spec::DEFAULT_SPEC,
+        release.version,
+        short(&release.commit),
+        short(&release.commit),
+        spec::DEFAULT_SPEC,
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64()
+    );
+    if changes.is_empty() {
+        return Ok(true);
+    }
+    print_changes(&changes);
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
+    let problems = release_problems(
+        &changes,
+        &Versions {
+            released_crate: &release.version,
+            crate_version: crate_version(&manifest).as_deref().unwrap_or(""),
+            released_info: str_at(&base_doc, "/info/version").unwrap_or(""),
+            info: str_at(&new_doc, "/info/version").unwrap_or(""),
+        },
+        &changelog,
+    );
+    if problems.is_empty() {
+        println!("breaking: allowed: the crate's version, info.version and CHANGELOG.md say so");
+        return Ok(true);
+    }
+    for problem in &problems {
+        eprintln!("breaking: {problem}");
+    }
+    Ok(false)
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..10).unwrap_or(commit)
+}
+
+fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
+    let output = Command::new("git")
+        .args(["show", &format!("{commit}:{file}")])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cannot read {file} of the last release (commit {commit}, from {RELEASED}): {}\
+             the commit must be in this clone: in a shallow clone run `git fetch --unshallow`; \
+             if the commit is wrong, fix {RELEASED}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("{file} at {commit}: {e}"))
+}
+
+/// `version` of the `[package]` table of a Cargo.toml.
+pub fn crate_version(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some((key, value)) = line.split_once('=') {
+                if key.trim() == "version" {
+                    return Some(value.trim().trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn print_changes(changes: &[Change]) {
+    for c in changes {
+        let name = c
+            .name
+            .as_ref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        println!(
+            "breaking: {}{name}: {} [optic: {}]",
+            c.operation, c.message, c.rule
+        );
+    }
+    println!(
+        "breaking: Optic found {} breaking change{}",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+}
+
+/// Runs Optic on two files in `work` (its report, `ci-run-details.json`, lands there) and
+/// reads the breaking changes from the report.
+fn optic(
+    root: &Path,
+    work: &Path,
+    base: &Path,
+    new: &Path,
+    base_doc: &Value,
+    new_doc: &Value,
+) -> Result<Vec<Change>, String> {
+    let exe = root.join("node_modules/.bin/optic");
+    if !exe.exists() {
+        return Err(
+            "Optic is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
+             repository root"
+                .into(),
+        );
+    }
+    std::fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let report = work.join("ci-run-details.json");
+    let _ = std::fs::remove_file(&report);
+    let absolute = |p: &Path| -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        }
+    };
+    let output = Command::new(&exe)
+        .arg("diff")
+        .arg(absolute(base))
+        .arg(absolute(new))
+        .arg("--check")
+        .current_dir(work)
+        // CI=true makes Optic write its results as JSON (ci-run-details.json in the working
+        // directory); its `--json` gives the changelog only, without the checks.
+        .env("CI", "true")
+        // Offline: no usage reports, no error reports, no update check.
+        .env("OPTIC_TELEMETRY_LEVEL", "off")
+        .env("NO_UPDATE_NOTIFIER", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    let said = || {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    let text = std::fs::read_to_string(&report).map_err(|_| {
+        format!(
+            "Optic wrote no report (exit status {}); it said:\n{}",
+            output.status,
+            said()
+        )
+    })?;
+    let report: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", report.display()))?;
+    if let Some(failed) = report
+        .get("failed")
+        .and_then(Value::as_array)
+        .filter(|f| !f.is_empty())
+    {
+        return Err(format!(
+            "Optic could not compare the specs: {}",
+            Value::Array(failed.clone())
+        ));
+    }
+    let results: Vec<&Value> = report
+        .get("completed")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.pointer("/comparison/results").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    Ok(changes(&results, base_doc, new_doc))
+}
+
+/// The breaking changes among Optic's check results: failed, not exempted, of severity error,
+/// and not inside another one.
+pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
+    let failed: Vec<(&str, &str, &Value)> = results
+        .iter()
+        .filter(|r| r.get("passed").and_then(Value::as_bool) == Some(false))
+        .filter(|r| r.get("exempted").and_then(Value::as_bool) != Some(true))
+        .filter(|r| r.get("severity").and_then(Value::as_u64).unwrap_or(2) >= 2)
+        .map(|r| {
+            (
+                str_at(r, "/location/jsonPath").unwrap_or(""),
+                str_at(r, "/location/spec").unwrap_or(""),
+                *r,
+            )
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (pointer, side, result) in &failed {
+        let inside = failed.iter().any(|(other, other_side, _)| {
+            other_side == side
+                && other.len() < pointer.len()
+                && pointer.starts_with(other)
+                && pointer.as_bytes()[other.len()] == b'/'
+        });
+        if inside {
+            continue;
+        }
+        let operation = operation_of(pointer)
+            .or_else(|| {
+                str_at(result, "/where").and_then(|w| {
+                    w.splitn(3, ' ')
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .into()
+                })
+            })
+            .unwrap_or_default();
+        let operation_ids = [base, new]
+            .iter()
+            .filter_map(|doc| operation_id(doc, &operation))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let change = Change {
+            operation,
+            operation_ids,
+            name: name_of(pointer, str_at(result, "/where").unwrap_or("")),
+            rule: str_at(result, "/name").unwrap_or("").to_string(),
+            message: str_at(result, "/error").unwrap_or("").to_string(),
+        };
+        if seen.insert((
+            change.operation.clone(),
+            change.name.clone(),
+            change.rule.clone(),
+        )) {
+            out.push(change);
+        }
+    }
+    out
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// `METHOD /path` of a pointer `/paths/<path>/<method>/...`.
+fn operation_of(pointer: &str) -> Option<String> {
+    let mut segments = pointer.strip_prefix("/paths/")?.split('/');
+    let path = unescape(segments.next()?);
+    let method = segments.next()?;
+    Some(format!("{} {path}", method.to_uppercase()))
+}
+
+fn operation_id(doc: &Value, operation: &str) -> Option<String> {
+    let (method, path) = operation.split_once(' ')?;
+    doc.get("paths")?
+        .get(path)?
+        .get(method.to_lowercase())?
+        .get("operationId")?
+        .as_str()
+        .map(String::from)
+}
+
+/// The field, parameter or response status a finding is about.
+fn name_of(pointer: &str, place: &str) -> Option<String> {
+    if let Some((_, parameter)) = place.rsplit_once("parameter: ") {
+        return Some(parameter.trim().to_string());
+    }
+    if let Some((_, property)) = pointer.rsplit_once("/properties/") {
+        return Some(unescape(property.split('/').next().unwrap_or(property)));
+    }
+    let segments: Vec<&str> = pointer.split('/').collect();
+    match segments.as_slice() {
+        [.., "responses", status] => Some(status.to_string()),
+        _ => None,
+    }
+}
+
+pub struct Versions<'a> {
+    pub released_crate: &'a str,
+    pub crate_version: &'a str,
+    pub released_info: &'a str,
+    pub info: &'a str,
+}
+
+/// Whether `new` is a semver-breaking bump of `old`: a new major, or for 0.x a new minor.
+pub fn is_breaking_bump(old: &str, new: &str) -> bool {
+    let parse = |v: &str| -> Option<(u64, u64)> {
+        let core = v.split(['-', '+']).next()?;
+        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+        Some((parts.next()??, parts.next()??))
+    };
+    match (parse(old), parse(new)) {
+        (Some((0, old_minor)), Some((major, minor))) => major > 0 || minor > old_minor,
+        (Some((old_major, _)), Some((major, _))) => major > old_major,
+        _ => false,
+    }
+}
+
+/// What a release with these breaking changes lacks, each with its fix.
+pub fn release_problems(changes: &[Change], v: &Versions, changelog: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !is_breaking_bump(v.released_crate, v.crate_version) {
+        problems.push(format!(
+            "Cargo.toml: version {} is not a breaking bump of the released {} (for 0.x a new \
+             minor, otherwise a new major): set `version` in [package] of Cargo.toml",
+            v.crate_version, v.released_crate
+        ));
+    }
+    if v.info == v.released_info {
+        problems.push(format!(
+            "{}: info.version is still {:?}, as in the release: give the new API revision its \
+             own info.version (then `cargo xtask generate`)",
+            spec::DEFAULT_SPEC,
+            v.info
+        ));
+    }
+    let Some(section) = changelog_section(changelog, v.crate_version) else {
+        problems.push(format!(
+            "CHANGELOG.md: no section `## [{}]`: add it, with one bullet per breaking change \
+             listed above",
+            v.crate_version
+        ));
+        return problems;
+    };
+    let bullets = bullets(&section);
+    let missing: Vec<&Change> = changes
+        .iter()
+        .filter(|c| !bullets.iter().any(|b| names(b, c)))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "CHANGELOG.md: the section `## [{}]` does not name {} of the {} breaking changes; \
+             add a bullet naming each (in backticks, in the same bullet):",
+            v.crate_version,
+            missing.len(),
+            changes.len()
+        ));
+        for c in missing {
+            problems.push(format!("  missing: {} ({})", c.wanted(), c.message));
+        }
+    }
+    problems
+}
+
+/// The lines of the `## [version]` section, up to the next `## ` heading.
+fn changelog_section(changelog: &str, version: &str) -> Option<String> {
+    let heading = format!("## [{version}]");
+    let mut lines = changelog.lines().skip_while(|l| !l.starts_with(&heading));
+    lines.next()?;
+    Some(
+        lines
+            .take_while(|l| !l.starts_with("## "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// Top-level bullets (`- ` or `* ` at the start of a line) with their continuation lines.
+fn bullets(section: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in section.lines() {
+        if line.starts_with("- ") || line.starts_with("* ") {
+            out.push(line.to_string());
+            open = true;
+        } else if open && (line.starts_with(' ') || line.starts_with('\t')) {
+            if let Some(last) = out.last_mut() {
+                last.push('\n');
+                last.push_str(line);
+            }
+        } else {
+            open = false;
+        }
+    }
+    out
+}
+
+fn names(bullet: &str, change: &Change) -> bool {
+    let quoted = |s: &str| bullet.contains(&format!("`{s}`"));
+    let operation = quoted(&change.operation) || change.operation_ids.iter().any(|id| quoted(id));
+    operation && change.name.as_deref().is_none_or(quoted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(operation: &str, id: &str, name: Option<&str>) -> Change {
+        Change {
+            operation: operation.into(),
+            operation_ids: vec![id.into()],
+            name: name.map(String::from),
+            rule: "rule".into(),
+            message: "message".into(),
+        }
+    }
+
+    const VERSIONS: Versions = Versions {
+        released_crate: "0.1.0",
+        crate_version: "0.2.0",
+        released_info: "2022-12",
+        info: "2024-01",
+    };
+
+    #[test]
+    fn bumps() {
+        assert!(is_breaking_bump("0.1.0", "0.2.0"));
+        assert!(is_breaking_bump("0.1.3", "1.0.0"));
+        assert!(!is_breaking_bump("0.1.0", "0.1.1"));
+        assert!(is_breaking_bump("1.2.0", "2.0.0"));
+        assert!(!is_breaking_bump("1.2.0", "1.3.0"));
+        assert!(!is_breaking_bump("0.1.0", "nonsense"));
+    }
+
+    #[test]
+    fn released_file() {
+        let r = parse_released("# c\nversion = 0.1.0\ncommit = abc\n").unwrap();
+        assert_eq!((r.version.as_str(), r.commit.as_str()), ("0.1.0", "abc"));
+        assert!(parse_released("version = 0.1.0\n").is_err());
+        assert_eq!(
+            crate_version(
+                "[package]\nname = \"x\"\nversion = \"0.2.0\"\n[dependencies]\nversion = 1"
+            ),
+            Some("0.2.0".into())
+        );
+    }
+
+    #[test]
+    fn a_changelog_that_names_every_change_passes() {
+        let changes = [
+            change("GET /v1/batches/{id}", "get_batch", None),
+            change("GET /v1/batches", "list_batches", Some("quantity_signed")),
+            change("POST /v1/batches", "create_batch", Some("fund_id")),
+        ];
+        let changelog = "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2024-01-15\n\n\
+            ### Removed\n\n- `GET /v1/batches/{id}` (`get_batch`).\n\
+            - `quantity_signed` is no longer in the batches of `list_batches`.\n\n\
+            ### Changed\n\n- `create_batch` requires\n  `fund_id`.\n\n## [0.1.0]\n\n- first\n";
+        assert_eq!(
+            release_problems(&changes, &VERSIONS, changelog),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn what_is_missing_is_listed() {
+        let changes = [
+            change("GET /v1/batches/{id}", "get_batch", None),
+            change("POST /v1/batches", "create_batch", Some("fund_id")),
+        ];
+        // `fund_id` is named, but not in the bullet of its operation; and the version was
+        // not bumped.
+        let changelog =
+            "## [0.1.1]\n\n- `get_batch` removed.\n- `create_batch` changed.\n- `fund_id` added.\n";
+        let versions = Versions {
+            crate_version: "0.1.1",
+            info: "2022-12",
+            ..VERSIONS
+        };
+        let problems = release_problems(&changes, &versions, changelog);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems[0].starts_with("Cargo.toml: version 0.1.1 is not a breaking bump"));
+        assert!(problems[1].contains("info.version is still \"2022-12\""));
+        assert!(problems[2].contains("does not name 1 of the 2 breaking changes"));
+        assert_eq!(
+            problems[3],
+            "  missing: `POST /v1/batches` or `create_batch`, with `fund_id` (message)"
+        );
+        let none = release_problems(&changes, &VERSIONS, "# Changelog\n");
+        assert!(none[0].contains("no section `## [0.2.0]`"), "{none:#?}");
+    }
+
+    #[test]
+    fn findings_inside_a_finding_are_part_of_it() {
+        let result = |pointer: &str, side: &str, place: &str| {
+            serde_json::json!({
+                "passed": false, "exempted": false, "severity": 2, "name": "rule",
+                "error": "e", "where": place, "location": { "jsonPath": pointer, "spec": side }
+            })
+        };
+        let results = [
+            result("/paths/~1v1~1batches~1{id}/get", "before", "GET /v1/batches/{id}"),
+            result(
+                "/paths/~1v1~1batches~1{id}/get/responses/200",
+                "before",
+                "GET /v1/batches/{id} response 200",
+            ),
+            result(
+                "/paths/~1v1~1batches/post/requestBody/content/application~1json/schema/properties/batch/properties/fund_id",
+                "after",
+                "POST /v1/batches request body: application/json property: batch/fund_id",
+            ),
+            result(
+                "/paths/~1v1~1proposals/get/parameters/1",
+                "after",
+                "GET /v1/proposals query parameter: fund",
+            ),
+        ];
+        let refs: Vec<&Value> = results.iter().collect();
+        let doc = serde_json::json!({ "paths": {
+            "/v1/batches/{id}": { "get": { "operationId": "get_batch" } },
+            "/v1/batches": { "post": { "operationId": "create_batch" } },
+        }});
+        let found = changes(&refs, &doc, &serde_json::json!({}));
+        let summary: Vec<(String, Option<String>)> = found
+            .iter()
+            .map(|c| (c.operation.clone(), c.name.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("GET /v1/batches/{id}".to_string(), None),
+                ("POST /v1/batches".to_string(), Some("fund_id".to_string())),
+                ("GET /v1/proposals".to_string(), Some("fund".to_string())),
+            ]
+        );
+        assert_eq!(found[0].operation_ids, ["get_batch"]);
+    }
+}

@@ -1,0 +1,215 @@
+//! `cargo xtask docs [--check]`: the API reference page, one self-contained HTML file rendered
+//! from the spec by Redocly CLI's `build-docs` (Redoc 3, scripts inlined), pinned in
+//! `package.json` and installed by `npm ci`.
+//!
+//! With `--check`, the page is opened in headless Chromium by `scripts/docs/check-page.cjs`
+//! (playwright-core, pinned too), which visits the route of every operation of the spec and
+//! looks for its summary, method, path, security and response codes in the rendered text, the
+//! servers on the overview and the bearer scheme's details, and saves screenshots. What it
+//! looks for is written here, from the spec, into `expected.json` beside the page.
+
+use crate::spec;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Where the page goes, relative to the repository root.
+pub const DEFAULT_OUT: &str = "target/api-docs";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// An operationId and summary that no spec here has: the check must not find them.
+const CONTROL_ID: &str = "xtask_control_not_in_the_spec";
+const CONTROL_SUMMARY: &str = "Control operation that is not in the spec";
+
+pub struct Options {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub check: bool,
+}
+
+pub fn run(root: &Path, options: &Options) -> ExitCode {
+    match build(root, options).and_then(|page| {
+        if options.check {
+            check(root, &page, &options.out)
+        } else {
+            Ok(())
+        }
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("docs: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Renders the page and writes what the browser check expects; returns the page's path.
+fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
+    let started = Instant::now();
+    let redocly = root.join("node_modules/.bin/redocly");
+    if !redocly.exists() {
+        return Err(
+            "Redocly CLI is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) \
+             at the repository root"
+                .into(),
+        );
+    }
+    let text = std::fs::read_to_string(&options.spec)
+        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let doc = spec::parse_yaml(&text)
+        .map_err(|e| format!("{}: {}", options.spec.display(), e.message))
+        .and_then(|yaml| spec::to_json(&yaml))?;
+    let expected = expected(&doc)?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
+    let page = options.out.join("index.html");
+    let title = format!(
+        "{} {} API reference · securities-api",
+        str_at(&doc, "/info/title").unwrap_or("API"),
+        str_at(&doc, "/info/version").unwrap_or_default()
+    );
+    let output = Command::new(&redocly)
+        .arg("build-docs")
+        .arg(&options.spec)
+        .arg("--output")
+        .arg(&page)
+        // The Redoc scripts inside the file, not loaded from Redocly's CDN.
+        .arg("--inlineBundle")
+        .args(["--title", &title])
+        .current_dir(root)
+        // No update check, no usage report, and no telemetry from readers' browsers (the
+        // page would send it unless built with telemetry off).
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+        .env("NO_COLOR", "1")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", redocly.display()))?;
+    if !output.status.success() || !page.exists() {
+        return Err(format!(
+            "redocly build-docs failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let expected_file = options.out.join("expected.json");
+    let pretty = serde_json::to_string_pretty(&expected).map_err(|e| e.to_string())?;
+    std::fs::write(&expected_file, pretty + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", expected_file.display()))?;
+    let size = std::fs::metadata(&page).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "docs: {} ({} KiB, self-contained; {} operations) in {} ms; open it with \
+         `xdg-open {}` or any browser",
+        page.display(),
+        size / 1024,
+        expected["operations"].as_array().map_or(0, Vec::len),
+        started.elapsed().as_millis(),
+        page.display()
+    );
+    Ok(page)
+}
+
+/// What a reader must find on the page, read from the spec: every operation with the tag
+/// that holds its route, the servers, and the bearer scheme.
+pub fn expected(doc: &Value) -> Result<Value, String> {
+    let mut operations = Vec::new();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("the spec has no paths")?;
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let id =
+                str_at(op, "/operationId").ok_or(format!("{method} {path}: no operationId"))?;
+            let responses: Vec<&String> = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .map(|r| r.keys().collect())
+                .unwrap_or_default();
+            operations.push(json!({
+                "operationId": id,
+                "tag": str_at(op, "/tags/0").ok_or(format!("{id}: no tag"))?,
+                "method": method,
+                "path": path,
+                "summary": str_at(op, "/summary").ok_or(format!("{id}: no summary"))?,
+                "responses": responses,
+            }));
+        }
+    }
+    let servers: Vec<&str> = doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| str_at(s, "/url"))
+        .collect();
+    let (scheme, _) = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(_, s)| {
+            str_at(s, "/type") == Some("http")
+                && str_at(s, "/scheme").is_some_and(|v| v.eq_ignore_ascii_case("bearer"))
+        })
+        .ok_or("the spec has no http bearer security scheme")?;
+    Ok(json!({
+        "title": str_at(doc, "/info/title").unwrap_or_default(),
+        "servers": servers,
+        // Redoc shows a scheme's details in a dialog: its type, and its description, which
+        // here names the header.
+        "scheme": { "name": scheme, "shows": ["HTTP Authorization Scheme", "Bearer"] },
+        "control": { "operationId": CONTROL_ID, "summary": CONTROL_SUMMARY },
+        "operations": operations,
+    }))
+}
+
+fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// Opens the page in headless Chromium through the pinned playwright-core.
+fn check(root: &Path, page: &Path, out: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        return Err(format!(
+            "no Chromium at {} (set CHROMIUM to another path, or install it: \
+             `apt-get install -y chromium`)",
+            chromium.display()
+        ));
+    }
+    if !root.join("node_modules/playwright-core").exists() {
+        return Err("playwright-core is not installed: run `npm ci` at the repository root".into());
+    }
+    let screenshot = out.join("screenshot.png");
+    let status = Command::new("node")
+        .arg(root.join("scripts/docs/check-page.cjs"))
+        .arg(page)
+        .arg(out.join("expected.json"))
+        .arg(&screenshot)
+        .current_dir(root)
+        .env("CHROMIUM", &chromium)
+        .status()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "the page in Chromium misses what the spec promises (above); rebuild it with \
+             `cargo xtask docs` and look at {}",
+            page.display()
+        ));
+    }
+    println!(
+        "docs: checked in Chromium in {:.1} s; screenshots {} and {}",
+        started.elapsed().as_secs_f64(),
+        screenshot.display(),
+        out.join("screenshot-security.png").display()
+    );
+    Ok(())
+}
