@@ -887,19 +887,16 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         schemars::JsonSchema
     )]
     pub struct LegacyProposal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `document` of LegacyProposal (see its type).
         pub document: ::std::option::Option<LegacyDocument>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `document_data` of LegacyProposal (see its type).
-        pub document_data: ::std::option::Option<TemplateData>,
+        pub document_data: TemplateData,
         ///Key of the document template in the signing service.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub template_key: ::std::option::Option<::uuid::Uuid>,
+        pub template_key: ::uuid::Uuid,
     }
     impl LegacyProposal {
         ///Starts a builder of this type.
@@ -5358,20 +5355,19 @@ numbers.
                 ::std::string::String,
             >,
             document_data: ::std::result::Result<
-                ::std::option::Option<super::TemplateData>,
+                super::TemplateData,
                 ::std::string::String,
             >,
-            template_key: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
+            template_key: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         }
         impl ::std::default::Default for LegacyProposal {
             fn default() -> Self {
                 Self {
                     document: Ok(Default::default()),
-                    document_data: Ok(Default::default()),
-                    template_key: Ok(Default::default()),
+                    document_data: Err(
+                        "no value supplied for document_data".to_string(),
+                    ),
+                    template_key: Err("no value supplied for template_key".to_string()),
                 }
             }
         }
@@ -5392,7 +5388,7 @@ numbers.
             ///Sets `document_data`.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
+                T: ::std::convert::TryInto<super::TemplateData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.document_data = value
@@ -5405,7 +5401,7 @@ numbers.
             ///Sets `template_key`.
             pub fn template_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.template_key = value
