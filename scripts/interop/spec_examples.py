@@ -47,7 +47,41 @@ def examples(spec):
     return found
 
 
+UNKNOWN = "a_value_the_spec_does_not_list"
+
+
+def with_unknown_values(spec, schema, value):
+    """`value` with every string of an open enumeration (`x-extensible-enum`) replaced by one
+    the spec does not list, and how many were replaced: a client generated from the spec must
+    accept values the platform adds later."""
+    schema = deref(spec, schema)
+    if isinstance(value, str) and "x-extensible-enum" in schema:
+        return UNKNOWN, 1
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        out, count = {}, 0
+        for key, child in value.items():
+            if key in properties:
+                out[key], n = with_unknown_values(spec, properties[key], child)
+                count += n
+            else:
+                out[key] = child
+        return out, count
+    if isinstance(value, list) and "items" in schema:
+        pairs = [with_unknown_values(spec, schema["items"], item) for item in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    return value, 0
+
+
 def all_examples(spec):
+    for where, name, example in documented_examples(spec):
+        yield where, name, example
+        changed, count = with_unknown_values(spec, {"$ref": REF + name}, example)
+        if count:
+            yield f"{where}, with {count} unlisted enumeration value(s)", name, changed
+
+
+def documented_examples(spec):
     for name, schema in spec["components"]["schemas"].items():
         if "example" in schema:
             yield f"components.schemas.{name}", name, schema["example"]
@@ -97,6 +131,8 @@ def rust_type(spec, crate, name):
     if schema.get("type") == "array":
         item = schema["items"]["$ref"][len(REF):]
         return f"Vec<{rust_type(spec, crate, item)}>"
+    if schema.get("type") == "string":
+        return "String"
     if schema.get("type") == "object" and "properties" not in schema:
         return "std::collections::HashMap<String, serde_json::Value>"
     raise SystemExit(f"no Rust type for the schema {name}")

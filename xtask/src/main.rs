@@ -5,6 +5,7 @@
 //! - `cargo xtask lint`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
 //! - `cargo xtask docs [--check]`: the API reference page, and its check in Chromium.
 //! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
+//! - `cargo xtask manual [DIR]`: every JSON example of the publisher's manual against the spec.
 
 // The generation function that build.rs uses, compiled here from the same file, so that the
 // reviewable snapshot is the compiled code. xtask reads only the code, not the counts that
@@ -17,6 +18,7 @@ mod breaking;
 mod docs;
 mod generate;
 mod lint;
+mod manual;
 mod spec;
 mod validate;
 
@@ -42,7 +44,10 @@ tasks:
                       a breaking change needs a breaking crate version, a new info.version
                       and a CHANGELOG.md section naming it
   breaking --diff BASE NEW
-                      Optic's breaking changes between two spec files, nothing else";
+                      Optic's breaking changes between two spec files, nothing else
+  manual [DIR]        validate every JSON example of the manual's 2024-01 revision (default:
+                      ../shared/reference/api-docs-2024-01) against the spec, with every
+                      object closed: a field the spec does not model fails";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -68,6 +73,11 @@ fn main() -> ExitCode {
                 breaking::run_diff(&root, Path::new(base), Path::new(new))
             }
             _ => usage_error("breaking takes nothing, or --diff BASE NEW"),
+        },
+        Some("manual") => match rest {
+            [] => manual::run(&root, None),
+            [dir] if !dir.starts_with('-') => manual::run(&root, Some(Path::new(dir))),
+            _ => usage_error("manual takes at most one DIR"),
         },
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

@@ -270,3 +270,83 @@ mod tests {
         assert!(!is_date("10/12/2022"));
     }
 }
+
+/// Validates `example` against `schema` (an OpenAPI 3.0 schema of `doc`) with every object
+/// schema that lists `properties` closed, unless it says `additionalProperties` itself: a
+/// field of the example that the spec does not model is reported, not silently accepted.
+/// Answers one message per problem (empty when the example fits).
+pub fn strict_problems(doc: &Value, schema: &Value, example: &Value) -> Vec<String> {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let names: BTreeSet<&str> = schemas
+        .into_iter()
+        .flatten()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let definitions: Map<String, Value> = schemas
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| (name.clone(), closed(translate(schema, &names))))
+        .collect();
+    let root = json!({
+        "allOf": [closed(translate(schema, &names))],
+        "definitions": definitions,
+    });
+    let validator = match jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .with_format("uuid", is_uuid)
+        .with_format("date", is_date)
+        .build(&root)
+    {
+        Ok(v) => v,
+        Err(e) => return vec![format!("the schema is not valid JSON Schema: {e}")],
+    };
+    validator
+        .iter_errors(example)
+        .map(|error| {
+            let field = error.instance_path().to_string();
+            let field = if field.is_empty() {
+                "the example itself".to_string()
+            } else {
+                format!("field {field}")
+            };
+            format!("{field}: {error}")
+        })
+        .collect()
+}
+
+/// A translated schema with `additionalProperties: false` on every object that lists
+/// `properties` and does not say otherwise.
+fn closed(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut object) => {
+            for (key, value) in object.iter_mut() {
+                match key.as_str() {
+                    "properties" => {
+                        if let Value::Object(properties) = value {
+                            for property in properties.values_mut() {
+                                *property = closed(property.take());
+                            }
+                        }
+                    }
+                    "items" | "not" | "additionalProperties" => *value = closed(value.take()),
+                    "allOf" | "anyOf" | "oneOf" => {
+                        if let Value::Array(list) = value {
+                            for item in list.iter_mut() {
+                                *item = closed(item.take());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if object.contains_key("properties") && !object.contains_key("additionalProperties")
+            {
+                object.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            Value::Object(object)
+        }
+        other => other,
+    }
+}

@@ -2,7 +2,7 @@
 //! finds, placed by JSON pointer or operationId.
 
 mod document;
-mod examples;
+pub mod examples;
 mod keywords;
 mod open_enums;
 mod operations;
