@@ -341,8 +341,7 @@ fn closed(schema: Value) -> Value {
                     _ => {}
                 }
             }
-            if object.contains_key("properties") && !object.contains_key("additionalProperties")
-            {
+            if object.contains_key("properties") && !object.contains_key("additionalProperties") {
                 object.insert("additionalProperties".into(), Value::Bool(false));
             }
             Value::Object(object)
