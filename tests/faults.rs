@@ -199,21 +199,77 @@ async fn bad_gateway_with_an_html_page_reports_status_and_text() {
         error.to_string().contains("502") && error.to_string().contains("Bad Gateway"),
         "{error}"
     );
-    assert_eq!(error.headers()["content-type"], "application/json");
+    // The server's own headers, as it sent them.
+    assert_eq!(error.headers()["content-type"], "text/html");
+}
+
+/// A 200 whose connection is reset after `sent` of the 500 bytes it announces.
+fn reset_mid_body() -> Reply {
+    Reply::Reset {
+        status: 200,
+        declared: 500,
+        body: br#"{"batch": {"id": 402, "sta"#.to_vec(),
+    }
 }
 
 #[tokio::test]
-async fn connection_reset_mid_body() {
+async fn connection_reset_mid_body_on_a_get_is_retried() {
+    let server = RawServer::start(|n, _| match n {
+        0 => reset_mid_body(),
+        _ => Reply::json(200, &batch()),
+    })
+    .await;
+    let found = client(&server, fast())
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect("second try");
+    assert_eq!(found.batch.id, 402);
+    assert_eq!(server.count(), 2, "the broken body, then the whole answer");
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_every_time() {
+    let server = RawServer::always(reset_mid_body()).await;
+    let error = client(&server, fast().max_retries(2))
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("reset");
+    assert_eq!(server.count(), 3, "the first attempt and two retries");
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(error.is_retryable());
+    assert!(error.is_body_truncated());
+    let shown = error.to_string();
+    assert!(
+        shown
+            .contains("connection reset while reading the body of get_batch after 26 of 500 bytes"),
+        "{shown}"
+    );
+    assert!(!shown.contains("error decoding response body"), "{shown}");
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_on_a_post_is_not_retried() {
     let server = RawServer::always(Reply::Reset {
-        status: 200,
+        status: 201,
         declared: 500,
         body: br#"{"batch": {"id": 402, "sta"#.to_vec(),
     })
     .await;
-    let error = failed_get_batch(&server, "reset").await;
-    assert_eq!(server.count(), 1, "the answer had started: not retried");
+    let error = client(&server, fast())
+        .create_batch()
+        .body(new_batch())
+        .call()
+        .await
+        .expect_err("reset");
+    assert_eq!(server.count(), 1, "the server may have created the batch");
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
+    assert!(!error.is_retryable());
 }
 
 #[tokio::test]
