@@ -390,7 +390,8 @@ impl Error {
         if let Some(status) = self.status {
             write!(out, " {status}")?;
         }
-        if let Some(cause) = &self.cause {
+        // "timed out: timed out" says nothing twice.
+        if let Some(cause) = self.cause.as_deref().filter(|c| *c != self.headline()) {
             write!(out, ": {cause}")?;
         }
         if let Some(body) = self.shown_body() {
