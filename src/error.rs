@@ -71,7 +71,7 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// The most bytes the `Display` or the `Debug` of an [`Error`] ever writes, whatever the body,
 /// the decoder's message or the transport error. It fits the 160-character body preview (up
-/// to 640 bytes of UTF-8), the operation, the status and a cause of [`MAX_CAUSE`] bytes, and
+/// to 640 bytes of UTF-8), the operation, the status and a cause of at most 256 bytes, and
 /// stays under the line limits of common log pipelines (syslog receivers must accept 2 KiB),
 /// so a logged error is never split or dropped.
 pub const MAX_ERROR_TEXT: usize = 1024;
@@ -591,12 +591,19 @@ fn redact_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(MAX_CAUSE));
     let mut chars = message.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let quoted = match c {
-            '"' => true,
-            '`' => !message[..at].ends_with("field ") && !message[..at].ends_with("variant "),
-            _ => false,
-        };
-        if !quoted {
+        let name =
+            c == '`' && (message[..at].ends_with("field ") || message[..at].ends_with("variant "));
+        if name {
+            out.push(c);
+            for (_, inner) in chars.by_ref() {
+                out.push(inner);
+                if inner == c {
+                    break;
+                }
+            }
+            continue;
+        }
+        if c != '"' && c != '`' {
             out.push(c);
             continue;
         }
@@ -725,5 +732,33 @@ impl std::error::Error for Error {
         self.source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoder_messages_lose_the_values_they_quote() {
+        assert_eq!(
+            redact_values(r#"invalid type: string "12\"3", expected i64 at line 1 column 9"#),
+            r#"invalid type: string "…", expected i64 at line 1 column 9"#
+        );
+        assert_eq!(
+            redact_values("invalid type: integer `31844290715`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
+        assert_eq!(redact_values("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
+    fn text_is_cut_at_a_character_boundary() {
+        assert_eq!(bounded("abc", 3), "abc");
+        let cut = bounded(&"é".repeat(300), MAX_CAUSE);
+        assert!(cut.len() <= MAX_CAUSE && cut.ends_with('…'));
+        let mut capped = Capped::new();
+        assert!(capped.write_str(&"ç".repeat(MAX_ERROR_TEXT)).is_err());
+        assert!(capped.full && capped.text.len() <= MAX_ERROR_TEXT);
     }
 }
