@@ -296,7 +296,7 @@ impl ClientHooks<Inner> for Client {
                                 Failure::Status(response.status()),
                                 Some(response.headers()),
                                 retries,
-                                started.elapsed(),
+                                started,
                             )
                         });
                         let next = if delay.is_some() { again.take() } else { None };
@@ -322,7 +322,7 @@ impl ClientHooks<Inner> for Client {
                 };
                 let delay = again
                     .as_ref()
-                    .and_then(|_| policy.after(&method, failure, None, retries, started.elapsed()));
+                    .and_then(|_| policy.after(&method, failure, None, retries, started));
                 match (delay, again) {
                     (Some(delay), Some(next)) => {
                         retries += 1;
@@ -338,6 +338,10 @@ impl ClientHooks<Inner> for Client {
                 }
             };
             let span = tracing::Span::current();
+            // Without a subscriber there is nothing to record, and the clock need not be read.
+            if span.is_disabled() {
+                return result;
+            }
             span.record("attempts", retries + 1);
             span.record(
                 "latency_ms",

@@ -1,6 +1,6 @@
 //! When and how long to wait before sending a request again.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{header::HeaderMap, Method, StatusCode};
 
@@ -88,11 +88,13 @@ impl RetryPolicy {
         failure: Failure,
         headers: Option<&HeaderMap>,
         retries: u32,
-        elapsed: Duration,
+        started: Instant,
     ) -> Option<Duration> {
+        // Asked after every attempt, so the clock is read only when a retry is possible.
         if verdict(method, failure) != Verdict::Now {
             return None;
         }
+        let elapsed = started.elapsed();
         let delay = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
             Some(asked) if asked > self.max_delay => return None,
             Some(asked) => asked,
@@ -238,7 +240,7 @@ mod tests {
                 Failure::Status(StatusCode::TOO_MANY_REQUESTS),
                 Some(&none),
                 0,
-                Duration::ZERO
+                Instant::now()
             )
             .is_some());
         for status in [500, 502, 503, 504] {
@@ -249,7 +251,7 @@ mod tests {
                     Failure::Status(status),
                     Some(&none),
                     0,
-                    Duration::ZERO
+                    Instant::now()
                 ),
                 None
             );
@@ -262,7 +264,7 @@ mod tests {
                     Failure::Status(status),
                     Some(&none),
                     0,
-                    Duration::ZERO
+                    Instant::now()
                 )
                 .is_some());
         }
@@ -274,7 +276,7 @@ mod tests {
                     Failure::Status(status),
                     Some(&none),
                     0,
-                    Duration::ZERO
+                    Instant::now()
                 ),
                 None
             );
@@ -312,10 +314,10 @@ mod tests {
         let get = Method::GET;
         let busy = StatusCode::SERVICE_UNAVAILABLE;
         assert!(policy
-            .after(&get, Failure::Status(busy), Some(&none), 1, Duration::ZERO)
+            .after(&get, Failure::Status(busy), Some(&none), 1, Instant::now())
             .is_some());
         assert_eq!(
-            policy.after(&get, Failure::Status(busy), Some(&none), 2, Duration::ZERO),
+            policy.after(&get, Failure::Status(busy), Some(&none), 2, Instant::now()),
             None
         );
         // A wait longer than max_delay is not worth holding the caller for.
@@ -326,7 +328,7 @@ mod tests {
                 Failure::Status(limited),
                 Some(&headers("6")),
                 0,
-                Duration::ZERO
+                Instant::now()
             ),
             None
         );
@@ -336,7 +338,7 @@ mod tests {
                 Failure::Status(limited),
                 Some(&headers("5")),
                 0,
-                Duration::ZERO
+                Instant::now()
             ),
             Some(Duration::from_secs(5))
         );
@@ -347,7 +349,7 @@ mod tests {
                 Failure::Status(limited),
                 Some(&headers("5")),
                 0,
-                Duration::from_secs(56)
+                Instant::now() - Duration::from_secs(56)
             ),
             None
         );
@@ -357,7 +359,7 @@ mod tests {
                 Failure::Status(busy),
                 Some(&none),
                 0,
-                Duration::ZERO
+                Instant::now()
             ),
             None
         );
