@@ -16,12 +16,15 @@ use std::{
 
 use bytes::Bytes;
 use futures::StreamExt;
-use http_body_util::Full;
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
 use hyper::{body::Incoming, server::conn::http1, service::service_fn, Request, Response};
 use hyper_util::rt::TokioIo;
 use progenitor_client::ClientInfo;
 use securities_api::{types, Client, RetryPolicy};
 use serde_json::{json, Value};
+
+/// The size of the largest answer the server gives.
+const GIB: usize = 1 << 30;
 
 /// The server's fixed answers and its count of accepted connections.
 struct Server {
@@ -104,17 +107,34 @@ fn start_server() -> Server {
                 let (single, big) = (single.clone(), big.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
-                        let body = if request.uri().path() == "/v1/proposals" {
-                            big.clone()
+                        let path = request.uri().path();
+                        let response = Response::builder()
+                            .header("content-type", "application/json; charset=utf-8");
+                        // 1 GiB, with its length (`/v1/proposals/1`) or chunked (`/2`),
+                        // streamed so that the server never holds it.
+                        let response = if path == "/v1/proposals/1" || path == "/v1/proposals/2" {
+                            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+                            let frames =
+                                futures::stream::iter(0..GIB / chunk.len()).map(move |_| {
+                                    Ok::<_, Infallible>(hyper::body::Frame::data(chunk.clone()))
+                                });
+                            let response = if path.ends_with('1') {
+                                response.header("content-length", GIB)
+                            } else {
+                                response
+                            };
+                            response.body(BodyExt::boxed(StreamBody::new(frames)))
                         } else {
-                            single.clone()
+                            let body = if path == "/v1/proposals" {
+                                big.clone()
+                            } else {
+                                single.clone()
+                            };
+                            response.body(BodyExt::boxed(Full::new(body)))
                         };
                         async move {
-                            Ok::<_, Infallible>(
-                                Response::builder()
-                                    .header("content-type", "application/json; charset=utf-8")
-                                    .body(Full::new(body))
-                                    .expect("response"),
+                            Ok::<Response<BoxBody<Bytes, Infallible>>, Infallible>(
+                                response.expect("response"),
                             )
                         }
                     });
@@ -133,7 +153,17 @@ fn start_server() -> Server {
     }
 }
 
+/// A client with the default configuration: retries on, as users get it.
 fn client(server: &Server) -> Client {
+    Client::builder()
+        .token("bench-token")
+        .base_url(format!("http://{}", server.addr))
+        .build()
+        .expect("client")
+}
+
+/// The same without retries: what keeping a copy of each request for a retry costs.
+fn client_without_retries(server: &Server) -> Client {
     Client::builder()
         .token("bench-token")
         .base_url(format!("http://{}", server.addr))
@@ -168,6 +198,24 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples[index]
 }
 
+/// The median, the smallest and the largest value, and the interquartile range of `values`.
+fn spread(values: &mut [f64]) -> (f64, f64, f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let at = |p: f64| values[((values.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.0), at(1.0), at(0.25), at(0.75))
+}
+
+fn show(values: &mut [f64]) -> String {
+    let (median, min, max, q1, q3) = spread(values);
+    format!("**{median:.3}** (IQR {q1:.3}–{q3:.3}, range {min:.3}–{max:.3})")
+}
+
+/// Forgets the process's peak RSS so far (Linux 4.0+), so that the next reading of `VmHWM`
+/// is the peak of what follows.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -197,13 +245,18 @@ fn main() {
         if quick { "quick smoke run" } else { "full run" }
     );
 
-    // 1. Per-request overhead: sequential requests, client and hand-written interleaved in
-    // rounds so that drift (CPU frequency, other load) hits both alike.
-    let rounds = if quick { 4 } else { 50 };
-    let per_round = 100;
-    let (mut generated, mut manual) = (Vec::new(), Vec::new());
+    // 1. Per-request overhead: sequential requests, the contenders interleaved in blocks so
+    // that drift (CPU frequency, other load) hits all alike, in several runs whose ratios
+    // are reported with their spread. One run's ratio is the ratio of its medians.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let runs = if quick { 2 } else { 15 };
+    let rounds = if quick { 2 } else { 20 };
+    let per_round = 50;
+    let (mut with_retries, mut without_retries) = (Vec::new(), Vec::new());
+    let mut latencies = [Vec::new(), Vec::new(), Vec::new()];
     runtime.block_on(async {
         let client = client(&server);
+        let plain = client_without_retries(&server);
         let http = client.client().clone();
         for _ in 0..200 {
             client
@@ -212,84 +265,144 @@ fn main() {
                 .call()
                 .await
                 .expect("warm up");
+            plain.get_proposal().id(5120).call().await.expect("warm up");
             by_hand::<types::ProposalEnvelope>(&http, &url).await;
         }
-        for _ in 0..rounds {
-            for _ in 0..per_round {
-                let start = Instant::now();
-                let answer = client.get_proposal().id(5120).call().await.expect("answer");
-                generated.push(start.elapsed());
-                std::hint::black_box(answer);
+        for run in 0..runs {
+            let mut samples = [Vec::new(), Vec::new(), Vec::new()];
+            for round in 0..rounds {
+                // Each contender goes first as often as the others.
+                for turn in 0..3 {
+                    let side = (turn + round + run) % 3;
+                    for _ in 0..per_round {
+                        let start = Instant::now();
+                        match side {
+                            0 => {
+                                std::hint::black_box(
+                                    by_hand::<types::ProposalEnvelope>(&http, &url).await,
+                                );
+                            }
+                            1 => {
+                                std::hint::black_box(
+                                    client.get_proposal().id(5120).call().await.expect("answer"),
+                                );
+                            }
+                            _ => {
+                                std::hint::black_box(
+                                    plain.get_proposal().id(5120).call().await.expect("answer"),
+                                );
+                            }
+                        }
+                        samples[side].push(start.elapsed());
+                    }
+                }
             }
-            for _ in 0..per_round {
-                let start = Instant::now();
-                std::hint::black_box(by_hand::<types::ProposalEnvelope>(&http, &url).await);
-                manual.push(start.elapsed());
+            let hand = median(&mut samples[0]).as_secs_f64();
+            with_retries.push(median(&mut samples[1]).as_secs_f64() / hand);
+            without_retries.push(median(&mut samples[2]).as_secs_f64() / hand);
+            for (all, run) in latencies.iter_mut().zip(samples) {
+                all.extend(run);
             }
         }
     });
-    let (g, m) = (median(&mut generated), median(&mut manual));
     println!(
-        "### 1. Per-request overhead (`get_proposal`, {} requests each, sequential)\n",
-        generated.len()
+        "### 1. Per-request overhead (`get_proposal`, {runs} runs of {} requests per contender, sequential)\n",
+        rounds * per_round
     );
     println!("| | median | p99 |\n|---|---|---|");
+    for (name, samples) in [
+        "hand-written reqwest",
+        "client `call()` (retries on, the default)",
+        "client `call()` (retries off)",
+    ]
+    .into_iter()
+    .zip(latencies.iter_mut())
+    {
+        println!(
+            "| {name} | {:.1} µs | {:.1} µs |",
+            median(samples).as_secs_f64() * 1e6,
+            percentile(samples, 0.99).as_secs_f64() * 1e6
+        );
+    }
     println!(
-        "| client `call()` | {:.1} µs | {:.1} µs |",
-        g.as_secs_f64() * 1e6,
-        percentile(&mut generated, 0.99).as_secs_f64() * 1e6
+        "\nratio client / hand-written, median of the {runs} runs' ratios: retries on {}, retries off {}\n",
+        show(&mut with_retries),
+        show(&mut without_retries)
     );
-    println!(
-        "| hand-written reqwest | {:.1} µs | {:.1} µs |",
-        m.as_secs_f64() * 1e6,
-        percentile(&mut manual, 0.99).as_secs_f64() * 1e6
-    );
-    println!(
-        "\nratio client / hand-written: **{:.3}** (target ≤ 1.05)\n",
-        g.as_secs_f64() / m.as_secs_f64()
-    );
+    if only == "overhead" {
+        return;
+    }
 
-    // 2. Concurrency: n requests, 64 in flight, each side on a fresh connection pool.
+    // 2. Concurrency: n requests, 64 in flight, each side on a fresh connection pool, in
+    // several runs whose order alternates (ABBA), since the side that runs first differs.
     let total = if quick { 1_000 } else { 10_000 };
     let in_flight = 64;
-    println!("### 2. Concurrency ({total} requests, {in_flight} in flight)\n");
-    println!("| | requests/s | connections accepted |\n|---|---|---|");
-    let mut rates = Vec::new();
-    for side in ["client `call()`", "hand-written reqwest"] {
-        let before = server.accepted.load(Ordering::Relaxed);
-        let elapsed = runtime.block_on(async {
-            let client = client(&server);
-            let http = client.client().clone();
-            let start = Instant::now();
-            let done = futures::stream::iter(0..total)
-                .map(|_| {
-                    let (client, http, url) = (&client, &http, &url);
-                    async move {
-                        if side.starts_with("client") {
-                            client
-                                .get_proposal()
-                                .id(5120)
-                                .call()
-                                .await
-                                .map(|_| ())
-                                .expect("answer");
-                        } else {
-                            by_hand::<types::ProposalEnvelope>(http, url).await;
+    let concurrency_runs = if quick { 2 } else { 12 };
+    let (mut ratios, mut client_rates, mut hand_rates) = (Vec::new(), Vec::new(), Vec::new());
+    let mut connections = (0, 0);
+    for run in 0..concurrency_runs {
+        let order = if run % 4 == 0 || run % 4 == 3 {
+            [true, false]
+        } else {
+            [false, true]
+        };
+        let mut elapsed = [0.0; 2];
+        for through_client in order {
+            let before = server.accepted.load(Ordering::Relaxed);
+            let took = runtime.block_on(async {
+                let client = client(&server);
+                let http = client.client().clone();
+                let start = Instant::now();
+                let done = futures::stream::iter(0..total)
+                    .map(|_| {
+                        let (client, http, url) = (&client, &http, &url);
+                        async move {
+                            if through_client {
+                                client
+                                    .get_proposal()
+                                    .id(5120)
+                                    .call()
+                                    .await
+                                    .map(|_| ())
+                                    .expect("answer");
+                            } else {
+                                by_hand::<types::ProposalEnvelope>(http, url).await;
+                            }
                         }
-                    }
-                })
-                .buffer_unordered(in_flight)
-                .count()
-                .await;
-            assert_eq!(done, total);
-            start.elapsed()
-        });
-        let rate = total as f64 / elapsed.as_secs_f64();
-        rates.push(rate);
-        let connections = server.accepted.load(Ordering::Relaxed) - before;
-        println!("| {side} | {rate:.0} | {connections} |");
+                    })
+                    .buffer_unordered(in_flight)
+                    .count()
+                    .await;
+                assert_eq!(done, total);
+                start.elapsed()
+            });
+            let accepted = server.accepted.load(Ordering::Relaxed) - before;
+            if through_client {
+                elapsed[0] = took.as_secs_f64();
+                connections.0 = accepted;
+            } else {
+                elapsed[1] = took.as_secs_f64();
+                connections.1 = accepted;
+            }
+        }
+        ratios.push(elapsed[0] / elapsed[1]);
+        client_rates.push(total as f64 / elapsed[0]);
+        hand_rates.push(total as f64 / elapsed[1]);
     }
-    println!("\nratio client / hand-written (time per request): **{:.3}** (target ≤ 1.05); peak RSS of the whole process (server included): {:.1} MiB\n", rates[1] / rates[0], peak_rss_mib());
+    println!("### 2. Concurrency ({total} requests, {in_flight} in flight, {concurrency_runs} runs, order alternating)\n");
+    println!("| | requests/s, median (range) | connections accepted (last run) |\n|---|---|---|");
+    for (name, rates, accepted) in [
+        ("client `call()`", &mut client_rates, connections.0),
+        ("hand-written reqwest", &mut hand_rates, connections.1),
+    ] {
+        let (median, min, max, _, _) = spread(rates);
+        println!("| {name} | {median:.0} ({min:.0}–{max:.0}) | {accepted} |");
+    }
+    println!(
+        "\nratio client / hand-written (time per request): {}; peak RSS of the whole process (server included): {:.1} MiB\n",
+        show(&mut ratios),
+        peak_rss_mib()
+    );
 
     // 3. Decoding a 1,000-item page.
     let body = page(1000);
@@ -357,5 +470,33 @@ fn main() {
             d.as_secs_f64() / floor.as_secs_f64()
         );
     }
+    println!();
+
+    // 4. A 1 GiB answer with the default client: the peak RSS it adds. The peak is reset
+    // first, so each reading is the peak of that request alone (plus the baseline).
+    if quick {
+        return;
+    }
+    println!("### 4. A 1 GiB answer (default client)\n");
+    println!("| answer | outcome | peak RSS during the call |\n|---|---|---|");
+    runtime.block_on(async {
+        let client = client(&server);
+        for (id, name) in [
+            (1, "with `Content-Length: 1073741824`"),
+            (2, "chunked, no length"),
+        ] {
+            reset_peak_rss();
+            let start = Instant::now();
+            let outcome = match client.get_proposal().id(id).call().await {
+                Ok(_) => "decoded (!)".to_string(),
+                Err(error) => format!(
+                    "{:?} after {:.2} s",
+                    error.kind(),
+                    start.elapsed().as_secs_f64()
+                ),
+            };
+            println!("| {name} | {outcome} | {:.1} MiB |", peak_rss_mib());
+        }
+    });
     println!();
 }

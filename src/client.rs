@@ -5,9 +5,13 @@ use std::time::{Duration, Instant};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::Instrument;
 
+use bytes::Bytes;
+use reqwest::{header::HeaderName, ResponseBuilderExt as _};
+
 use crate::{
     auth::Token,
-    error::{read_bounded, TRUNCATED_HEADER},
+    error::{plain_cause, Incomplete, Problem, MAX_ERROR_BODY},
+    retry::Failure,
     Client, ConfigError, Environment, RetryPolicy,
 };
 
@@ -17,6 +21,13 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("securities-api-rust/", env!("CARGO_PKG_VERSION"));
+/// The largest answer body the client reads unless [`ClientBuilder::max_response_bytes`] says
+/// otherwise: 32 MiB, about 36 times the largest page this API returns (a page of 1,000
+/// proposals with their template data is 0.9 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The header progenitor adds to every request; built once rather than parsed per call.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// What the client carries besides progenitor's base URL and reqwest client; read by the
 /// request hooks. It has no public constructor on purpose: the generated `Client::new` takes
@@ -25,6 +36,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("securities-api-rust/", env!("CARGO
 pub struct Inner {
     environment: Option<Environment>,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl Client {
@@ -64,6 +76,11 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+
+    /// The largest answer body the client reads; see [`ClientBuilder::max_response_bytes`].
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
 }
 
 /// Configuration of a [`Client`]; see [`Client::builder`].
@@ -76,6 +93,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent: Option<String>,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -88,6 +106,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -139,6 +158,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads, in bytes; [`DEFAULT_MAX_RESPONSE_BYTES`]
+    /// unless set. A success body over it is not read further and the call fails with
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge), so that a misbehaving server or
+    /// proxy cannot make the client hold gigabytes. Error bodies are kept to at most
+    /// [`MAX_ERROR_BODY`](crate::MAX_ERROR_BODY) bytes whatever this says.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Makes the client, or says what is wrong with the configuration.
     pub fn build(self) -> Result<Client, ConfigError> {
         let token = self.token.ok_or(ConfigError::MissingToken)?;
@@ -183,6 +212,7 @@ impl ClientBuilder {
             Inner {
                 environment,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             },
         ))
     }
@@ -224,8 +254,11 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
 }
 
 impl ClientHooks<Inner> for Client {
-    /// Sends the request, retrying per the policy, inside one `securities_api.request` span
-    /// (operation, method, attempts, status, latency; never the token or a body).
+    /// Sends the request and reads the whole answer, retrying per the policy, inside one
+    /// `securities_api.request` span (operation, method, attempts, status, latency; never the
+    /// token or a body). Reading the body here, not in progenitor's code after the hook, is
+    /// what lets a GET whose connection breaks mid-body be retried, and what bounds the size
+    /// of every answer.
     async fn exec(
         &self,
         mut request: reqwest::Request,
@@ -233,7 +266,7 @@ impl ClientHooks<Inner> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         // progenitor sends the spec's `info.version` as `api-version` on every request; the
         // Securities API versions by path (`/v1`), so the header would only be noise.
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(API_VERSION);
         let span = tracing::info_span!(
             "securities_api.request",
             operation = info.operation_id,
@@ -244,48 +277,71 @@ impl ClientHooks<Inner> for Client {
         );
         async move {
             let policy = &self.inner.retry;
+            let method = request.method().clone();
             let started = Instant::now();
             let mut retries = 0;
             let result = loop {
-                let method = request.method().clone();
                 // Only requests whose body is in memory can be sent twice; all of this API's are.
-                let again = policy.is_enabled().then(|| request.try_clone()).flatten();
-                let result = self.client().execute(request).await;
-                let (delay, status) = match (&again, &result) {
-                    (None, _) => (None, None),
-                    (Some(_), Ok(response)) => (
-                        policy.after_status(
-                            &method,
-                            response.status(),
-                            response.headers(),
-                            retries,
-                            started.elapsed(),
-                        ),
-                        Some(response.status().as_u16()),
-                    ),
-                    (Some(_), Err(error)) => (
-                        policy.after_error(&method, error, retries, started.elapsed()),
-                        None,
-                    ),
+                let mut again = if policy.is_enabled() {
+                    request.try_clone()
+                } else {
+                    None
                 };
+                let failed = match self.client().execute(request).await {
+                    Err(error) => Err(error),
+                    Ok(response) => {
+                        let delay = again.as_ref().and_then(|_| {
+                            policy.after(
+                                &method,
+                                Failure::Status(response.status()),
+                                Some(response.headers()),
+                                retries,
+                                started,
+                            )
+                        });
+                        let next = if delay.is_some() { again.take() } else { None };
+                        if let (Some(delay), Some(next)) = (delay, next) {
+                            retries += 1;
+                            retry_event(info, retries, Some(response.status()), None, delay);
+                            // Dropped unread: closing the connection is cheaper than draining
+                            // a body nobody will look at.
+                            drop(response);
+                            tokio::time::sleep(delay).await;
+                            request = next;
+                            continue;
+                        }
+                        match read_answer(response, self.inner.max_response_bytes).await {
+                            Ok(answer) => break Ok(answer),
+                            Err(held) => Ok(held),
+                        }
+                    }
+                };
+                let (failure, status) = match &failed {
+                    Err(error) => (Failure::of(error), None),
+                    Ok(held) => (held.failure, Some(held.status)),
+                };
+                let delay = again
+                    .as_ref()
+                    .and_then(|_| policy.after(&method, failure, None, retries, started));
                 match (delay, again) {
                     (Some(delay), Some(next)) => {
                         retries += 1;
-                        tracing::warn!(
-                            operation = info.operation_id,
-                            attempt = retries + 1,
-                            status,
-                            error = result.as_ref().err().map(|e| e.to_string()),
-                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                            "securities_api: retrying"
-                        );
+                        let cause = match &failed {
+                            Err(error) => plain_cause(error),
+                            Ok(held) => held.to_string(),
+                        };
+                        retry_event(info, retries, status, Some(cause), delay);
                         tokio::time::sleep(delay).await;
                         request = next;
                     }
-                    _ => break result,
+                    _ => break failed.map(carrying),
                 }
             };
             let span = tracing::Span::current();
+            // Without a subscriber there is nothing to record, and the clock need not be read.
+            if span.is_disabled() {
+                return result;
+            }
             span.record("attempts", retries + 1);
             span.record(
                 "latency_ms",
@@ -294,52 +350,156 @@ impl ClientHooks<Inner> for Client {
             if let Ok(response) = &result {
                 span.record("status", response.status().as_u16());
             }
-            match result {
-                Ok(response)
-                    if response.status().is_client_error()
-                        || response.status().is_server_error() =>
-                {
-                    Ok(decodable_error(response).await)
-                }
-                other => other,
-            }
+            result
         }
         .instrument(span)
         .await
     }
 }
 
-/// Makes an error response decodable by progenitor whatever its body: the body is read (at
-/// most [`MAX_ERROR_BODY`](crate::error::MAX_ERROR_BODY) bytes) and, when it is not JSON (an
-/// HTML page from a gateway, plain text, nothing, a cut-off document), replaced by the same
-/// text as a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`. Without
-/// this, progenitor reports such an answer as a payload error and its status is lost.
-async fn decodable_error(response: reqwest::Response) -> reqwest::Response {
+/// The `tracing` event of one retry: which attempt comes next, after what, and how long the
+/// wait is. `cause` is in plain words (never a URL with its query, a body or the token).
+fn retry_event(
+    info: &OperationInfo,
+    attempt: u32,
+    status: Option<reqwest::StatusCode>,
+    cause: Option<String>,
+    delay: Duration,
+) {
+    tracing::warn!(
+        operation = info.operation_id,
+        attempt = attempt + 1,
+        status = status.map(|s| s.as_u16()),
+        error = cause,
+        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+        "securities_api: retrying"
+    );
+}
+
+/// Reads the whole body of `response`: at most `max` bytes for a success, at most
+/// [`MAX_ERROR_BODY`] for an error status (cut there, not refused: its beginning says what
+/// went wrong). The answer comes back rebuilt around the body in memory, with the server's
+/// status, version, headers and extensions untouched, for progenitor to decode; an error body
+/// that is not JSON (a gateway's HTML page, plain text, nothing) comes back as the same text
+/// in a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`, because
+/// progenitor would otherwise report a payload error and lose the status.
+async fn read_answer(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<reqwest::Response, Incomplete> {
     let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let (mut body, truncated) = read_bounded(response).await;
-    if truncated || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+    let is_error = status.is_client_error() || status.is_server_error();
+    let limit = if is_error {
+        MAX_ERROR_BODY.min(max)
+    } else {
+        max
+    };
+    let declared = response.content_length();
+    let headers = std::mem::take(response.headers_mut());
+    let held = |headers, prefix: &[u8], read, problem| {
+        let failure = match &problem {
+            Problem::Cut(error) => Failure::of(error),
+            _ => Failure::Final,
+        };
+        Incomplete {
+            status,
+            headers,
+            prefix: prefix[..prefix.len().min(MAX_ERROR_BODY)].to_vec(),
+            read,
+            declared,
+            problem,
+            failure,
+        }
+    };
+    if !is_error && declared.is_some_and(|n| n > limit as u64) {
+        return Err(held(headers, &[], 0, Problem::TooLarge { limit }));
+    }
+    // Most answers arrive in one chunk, which is then used as it is, without a copy.
+    let mut first = Bytes::new();
+    let mut joined: Vec<u8> = Vec::new();
+    let mut read = 0usize;
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => {
+                let so_far = if joined.is_empty() {
+                    &first[..]
+                } else {
+                    &joined
+                };
+                return Err(held(headers, so_far, read, Problem::Cut(error)));
+            }
+        };
+        read += chunk.len();
+        if read > limit {
+            if !is_error {
+                return Err(held(headers, &[], read, Problem::TooLarge { limit }));
+            }
+            let mut prefix = if joined.is_empty() {
+                first.to_vec()
+            } else {
+                joined
+            };
+            prefix.extend_from_slice(&chunk);
+            return Err(held(headers, &prefix, read, Problem::Truncated));
+        }
+        if first.is_empty() && joined.is_empty() {
+            first = chunk;
+        } else {
+            if joined.is_empty() {
+                let hint = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit));
+                joined.reserve(hint.max(first.len() + chunk.len()));
+                joined.extend_from_slice(&first);
+            }
+            joined.extend_from_slice(&chunk);
+        }
+    }
+    let mut body = if joined.is_empty() {
+        first
+    } else {
+        Bytes::from(joined)
+    };
+    if is_error && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
         let text = String::from_utf8_lossy(&body).into_owned();
-        body = serde_json::Value::String(text).to_string().into_bytes();
-        headers.insert(
-            reqwest::header::CONTENT_TYPE,
-            reqwest::header::HeaderValue::from_static("application/json"),
-        );
+        body = Bytes::from(serde_json::Value::String(text).to_string());
     }
-    if truncated {
-        headers.insert(
-            TRUNCATED_HEADER,
-            reqwest::header::HeaderValue::from_static("true"),
-        );
-    }
-    headers.remove(reqwest::header::CONTENT_LENGTH);
-    headers.remove(reqwest::header::TRANSFER_ENCODING);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    reqwest::Response::from(rebuilt)
+    Ok(rebuilt(&mut response, headers, body))
+}
+
+/// `response`'s status, version, URL and extensions with `headers` and `body`.
+fn rebuilt(
+    response: &mut reqwest::Response,
+    headers: reqwest::header::HeaderMap,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    // The builder is the one way to hand reqwest the URL, which it would otherwise parse
+    // from a placeholder on every call.
+    let (mut parts, ()) = http::Response::builder()
+        .url(response.url().clone())
+        .body(())
+        .unwrap_or_default()
+        .into_parts();
+    parts.status = response.status();
+    parts.version = response.version();
+    parts.headers = headers;
+    parts
+        .extensions
+        .extend(std::mem::take(response.extensions_mut()));
+    reqwest::Response::from(http::Response::from_parts(parts, body.into()))
+}
+
+/// An answer whose body is `held` as the error that reading it gives: progenitor reads it and
+/// reports a body error (or hands the answer over, for a status the spec does not list), and
+/// [`finish`](crate::error::finish) finds `held` in that error's source chain.
+fn carrying(held: Incomplete) -> reqwest::Response {
+    let mut parts = http::Response::new(()).into_parts().0;
+    parts.status = held.status;
+    parts.headers = held.headers.clone();
+    let body = reqwest::Body::wrap_stream(futures::stream::once(async move {
+        Err::<Bytes, Incomplete>(held)
+    }));
+    reqwest::Response::from(http::Response::from_parts(parts, body))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Errors: of the configuration ([`ConfigError`]) and of API calls ([`Error`]).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// Why [`ClientBuilder::build`](crate::ClientBuilder::build) or
 /// [`Client::from_env`](crate::Client::from_env) could not make a client.
@@ -70,13 +70,19 @@ impl std::error::Error for ConfigError {
 /// decoding, so a misbehaving server must not be able to make the client buffer gigabytes.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The most bytes the `Display` or the `Debug` of an [`Error`] ever writes, whatever the body,
+/// the decoder's message or the transport error. It fits the 160-character body preview (up
+/// to 640 bytes of UTF-8), the operation, the status and a cause of at most 256 bytes, and
+/// stays under the line limits of common log pipelines (syslog receivers must accept 2 KiB),
+/// so a logged error is never split or dropped.
+pub const MAX_ERROR_TEXT: usize = 1024;
+
 /// How many characters of a body `Display` and `Debug` show: bodies carry personal data
 /// (CPF numbers, names), and errors end up in logs.
 const SHOWN_BODY_CHARS: usize = 160;
 
-/// Set by the request hook on an error response whose body was cut at [`MAX_ERROR_BODY`] or
-/// broke off; read back when the [`Error`] is built.
-pub(crate) const TRUNCATED_HEADER: &str = "x-securities-api-body-truncated";
+/// The longest cause (a decoder's message, a transport error) kept for `Display` and `Debug`.
+const MAX_CAUSE: usize = 256;
 
 /// What went wrong with an API call, in the words a caller acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,6 +97,10 @@ pub enum ErrorKind {
     /// The success status came with a body that is not the documented JSON (malformed,
     /// truncated, empty, of the wrong shape or content type).
     Decode,
+    /// The answer's body is longer than the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); it was not read
+    /// further. [`Error::limit`] gives the limit.
+    TooLarge,
     /// The connect or request timeout ran out.
     Timeout,
     /// No connection could be made: the request never reached the server.
@@ -107,8 +117,10 @@ pub enum ErrorKind {
 /// The error of every [`call`](crate::builder) on the client: which operation, which HTTP
 /// status (when there was an answer), the body, and whether trying again could help.
 ///
-/// `Display` and `Debug` show at most a short prefix of the body; [`Error::body`] and
-/// [`Error::body_text`] give all of it (up to [`MAX_ERROR_BODY`] bytes).
+/// `Display` and `Debug` write at most [`MAX_ERROR_TEXT`] bytes and show at most a short
+/// prefix of the body; [`Error::body`] and [`Error::body_text`] give all of it (up to
+/// [`MAX_ERROR_BODY`] bytes). The error's [`source`](std::error::Error::source) keeps the
+/// underlying error whole; `Display` gives its cause in plain words instead of its chain.
 pub struct Error {
     operation: &'static str,
     kind: ErrorKind,
@@ -116,10 +128,16 @@ pub struct Error {
     headers: reqwest::header::HeaderMap,
     body: Option<ApiError>,
     truncated: bool,
+    limit: Option<usize>,
+    failure: Failure,
+    cause: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
-use crate::ApiError;
+use crate::{
+    retry::{verdict, Failure, Verdict},
+    ApiError,
+};
 
 impl Error {
     /// The operation (the spec's `operationId`, such as `get_proposal`).
@@ -137,7 +155,8 @@ impl Error {
         self.status
     }
 
-    /// The headers of the answer (empty when there was none).
+    /// The headers of the answer as the server sent them (empty when there was no answer, or
+    /// for a body that failed to decode).
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
         &self.headers
     }
@@ -160,6 +179,11 @@ impl Error {
     /// [`body`](Self::body) holds only its beginning.
     pub fn is_body_truncated(&self) -> bool {
         self.truncated
+    }
+
+    /// For [`ErrorKind::TooLarge`], the limit in bytes the answer went over.
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
     }
 
     /// 404: no such record.
@@ -196,19 +220,14 @@ impl Error {
     /// 502, 503, 504, a timeout, a broken or refused connection) *and* repeating the call
     /// cannot do something twice. A write (POST) that timed out or got a 5xx may have been
     /// carried out, so it is retryable only after a 429 or a refused connection, when the
-    /// server certainly did not act on it.
+    /// server certainly did not act on it. The client's own retry loop asks the same rule.
     pub fn is_retryable(&self) -> bool {
-        let read = crate::OPERATIONS
+        let method = crate::OPERATIONS
             .iter()
-            .any(|op| op.id == self.operation && op.method == "GET");
-        let transient_status = self
-            .status
-            .is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504));
-        let never_reached = self.kind == ErrorKind::Connect || self.is_rate_limited();
-        never_reached
-            || (read
-                && (transient_status
-                    || matches!(self.kind, ErrorKind::Timeout | ErrorKind::Transport)))
+            .find(|op| op.id == self.operation)
+            .and_then(|op| reqwest::Method::from_bytes(op.method.as_bytes()).ok())
+            .unwrap_or(reqwest::Method::POST);
+        verdict(&method, self.failure) != Verdict::Never
     }
 
     /// How long the server asked to wait (`Retry-After`, in seconds or as an HTTP date).
@@ -233,45 +252,115 @@ impl Error {
             headers: reqwest::header::HeaderMap::new(),
             body: None,
             truncated: false,
+            limit: None,
+            failure: Failure::Final,
+            cause: None,
             source: None,
         }
     }
 
     pub(crate) fn pagination(operation: &'static str, message: String) -> Self {
-        Error::new(operation, ErrorKind::Pagination).with_source(Message(message))
+        Error::new(operation, ErrorKind::Pagination).with_message(message)
     }
 
     pub(crate) fn invalid_request(operation: &'static str, message: String) -> Self {
-        Error::new(operation, ErrorKind::InvalidRequest).with_source(Message(message))
+        Error::new(operation, ErrorKind::InvalidRequest).with_message(message)
     }
 
-    fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+    fn with_message(mut self, message: String) -> Self {
+        self.cause = Some(bounded(&message, MAX_CAUSE));
+        self.source = Some(Box::new(Message(message)));
         self
     }
 
     fn from_transport(operation: &'static str, error: reqwest::Error) -> Self {
-        let kind = if error.is_timeout() {
-            ErrorKind::Timeout
-        } else if error.is_connect() {
-            ErrorKind::Connect
-        } else {
-            ErrorKind::Transport
+        let failure = Failure::of(&error);
+        let kind = match failure {
+            Failure::TimedOut => ErrorKind::Timeout,
+            Failure::Refused => ErrorKind::Connect,
+            _ => ErrorKind::Transport,
         };
         let mut out = Error::new(operation, kind);
+        out.failure = failure;
         out.status = error.status();
-        out.with_source(error.without_url())
+        out.cause = Some(plain_cause(&error));
+        out.source = Some(Box::new(error.without_url()));
+        out
     }
 
-    fn with_response(
-        mut self,
+    fn answered(
+        operation: &'static str,
+        kind: ErrorKind,
         status: reqwest::StatusCode,
-        mut headers: reqwest::header::HeaderMap,
+        headers: reqwest::header::HeaderMap,
     ) -> Self {
-        self.truncated = headers.remove(TRUNCATED_HEADER).is_some();
-        self.status = Some(status);
-        self.headers = headers;
-        self
+        let mut out = Error::new(operation, kind);
+        out.failure = Failure::Status(status);
+        out.status = Some(status);
+        out.headers = headers;
+        out
+    }
+
+    /// An answer the request hook could not read whole. `kind` is what a complete answer with
+    /// this status would have been ([`ErrorKind::Api`] or [`ErrorKind::UnexpectedStatus`] for
+    /// an error status); a success body that broke off is a transport failure instead.
+    fn from_incomplete(operation: &'static str, kind: ErrorKind, held: &Incomplete) -> Self {
+        let Incomplete {
+            status,
+            headers,
+            prefix,
+            problem,
+            failure,
+            read,
+            declared,
+        } = held;
+        let (status, failure, read, declared) = (*status, *failure, *read, *declared);
+        let is_error = status.is_client_error() || status.is_server_error();
+        let of = |n: Option<u64>| match n {
+            Some(n) => format!(" of {n}"),
+            None => String::new(),
+        };
+        let mut limit = None;
+        let (kind, cause) = match problem {
+            Problem::TooLarge { limit: over } => {
+                let over = *over;
+                limit = Some(over);
+                let cause = format!(
+                    "the body{} bytes is over the limit of {over} bytes (read {read})",
+                    of(declared)
+                );
+                (ErrorKind::TooLarge, cause)
+            }
+            Problem::Truncated => {
+                let cause = format!(
+                    "the body{} bytes was cut at {MAX_ERROR_BODY} bytes",
+                    of(declared)
+                );
+                (kind, cause)
+            }
+            Problem::Cut(error) => {
+                let cause = format!(
+                    "{} while reading the body of {operation} after {read}{} bytes",
+                    plain_cause(error),
+                    of(declared)
+                );
+                let kind = match (is_error, Failure::of(error)) {
+                    (true, _) => kind,
+                    (false, Failure::TimedOut) => ErrorKind::Timeout,
+                    (false, _) => ErrorKind::Transport,
+                };
+                (kind, cause)
+            }
+        };
+        let mut out = Error::answered(operation, kind, status, headers.clone());
+        out.failure = failure;
+        out.truncated = true;
+        out.limit = limit;
+        out.cause = Some(bounded(&cause, MAX_CAUSE));
+        if !prefix.is_empty() || is_error {
+            out.body = Some(ApiError::from_bytes(prefix));
+        }
+        out
     }
 
     /// A short, single-line beginning of the body, for `Display` and `Debug`.
@@ -287,6 +376,116 @@ impl Error {
         }
         Some(shown)
     }
+
+    fn headline(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Api | ErrorKind::UnexpectedStatus => "the API answered",
+            ErrorKind::Decode => "cannot decode the answer",
+            ErrorKind::TooLarge => "the answer is too large",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Connect => "cannot connect",
+            ErrorKind::Transport => "the connection broke",
+            ErrorKind::InvalidRequest => "invalid request",
+            ErrorKind::Pagination => "cannot follow the pages",
+        }
+    }
+
+    fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        write!(out, "{}: {}", self.operation, self.headline())?;
+        if let Some(status) = self.status {
+            write!(out, " {status}")?;
+        }
+        // "timed out: timed out" says nothing twice.
+        if let Some(cause) = self.cause.as_deref().filter(|c| *c != self.headline()) {
+            write!(out, ": {cause}")?;
+        }
+        if let Some(body) = self.shown_body() {
+            write!(out, "; body: {body}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An answer the request hook could not read whole: it travels from the hook to [`finish`] as
+/// the error of the rebuilt answer's body, because the hook can only return a
+/// `reqwest::Response` and progenitor reads that body itself. A `send()` caller sees it as
+/// progenitor's `ResponseBodyError`, whose source chain leads here.
+#[derive(Debug)]
+pub(crate) struct Incomplete {
+    /// The answer's status.
+    pub(crate) status: reqwest::StatusCode,
+    /// The answer's headers, untouched.
+    pub(crate) headers: reqwest::header::HeaderMap,
+    /// The beginning of the body, at most [`MAX_ERROR_BODY`] bytes.
+    pub(crate) prefix: Vec<u8>,
+    /// How many bytes of the body arrived.
+    pub(crate) read: usize,
+    /// The `Content-Length` the server announced, if any.
+    pub(crate) declared: Option<u64>,
+    /// Why the body is not whole.
+    pub(crate) problem: Problem,
+    /// How the retry loop classified the last attempt.
+    pub(crate) failure: Failure,
+}
+
+/// Why an answer's body was not read whole.
+#[derive(Debug)]
+pub(crate) enum Problem {
+    /// A success body went over the client's limit; it was not read further.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// An error body went over [`MAX_ERROR_BODY`]; its beginning is kept.
+    Truncated,
+    /// The connection broke or a timeout ran out while the body was read.
+    Cut(reqwest::Error),
+}
+
+impl fmt::Display for Incomplete {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.problem {
+            Problem::TooLarge { limit } => write!(
+                f,
+                "the body of the {} answer is over the limit of {limit} bytes",
+                self.status
+            ),
+            Problem::Truncated => write!(
+                f,
+                "the body of the {} answer is over {MAX_ERROR_BODY} bytes",
+                self.status
+            ),
+            Problem::Cut(error) => write!(
+                f,
+                "{} while reading the body of the {} answer after {} bytes",
+                plain_cause(error),
+                self.status,
+                self.read
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Incomplete {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // Keeps `reqwest::Error::is_timeout()` true through progenitor's wrapping.
+        match &self.problem {
+            Problem::Cut(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// The [`Incomplete`] answer in `error`'s source chain, if the request hook put one there.
+fn incomplete_in(error: &reqwest::Error) -> Option<&Incomplete> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = next {
+        if let Some(found) = current.downcast_ref::<Incomplete>() {
+            return Some(found);
+        }
+        next = current.source();
+    }
+    None
 }
 
 /// Turns progenitor's outcome of `send()` into the body or the crate's [`Error`].
@@ -299,83 +498,192 @@ pub(crate) async fn finish<T>(
         Ok(value) => return Ok(value.into_inner()),
         Err(error) => error,
     };
-    // progenitor only decodes (and so only fails to decode) the one success status each
-    // operation has, so that is the status of a body or payload error.
-    let success = crate::OPERATIONS
-        .iter()
-        .find(|op| op.id == operation)
-        .and_then(|op| reqwest::StatusCode::from_u16(op.success_status).ok());
     Err(match error {
         P::ErrorResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let mut out = Error::new(operation, ErrorKind::Api).with_response(status, headers);
+            let mut out = Error::answered(operation, ErrorKind::Api, status, headers);
             out.body = Some(response.into_inner());
             out
         }
         P::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let (bytes, truncated) = read_bounded(response).await;
-            let mut out =
-                Error::new(operation, ErrorKind::UnexpectedStatus).with_response(status, headers);
-            out.truncated |= truncated;
-            out.body = Some(ApiError::from_bytes(&bytes));
-            out
+            // The hook has read the body already: this takes it from memory.
+            match response.bytes().await {
+                Ok(bytes) => {
+                    let mut out =
+                        Error::answered(operation, ErrorKind::UnexpectedStatus, status, headers);
+                    let cut = bytes.len().min(MAX_ERROR_BODY);
+                    out.truncated = cut < bytes.len();
+                    out.body = Some(ApiError::from_bytes(&bytes[..cut]));
+                    out
+                }
+                Err(error) => from_body_error(operation, ErrorKind::UnexpectedStatus, error),
+            }
         }
         P::InvalidResponsePayload(bytes, error) => {
             let mut out = Error::new(operation, ErrorKind::Decode);
-            out.status = success;
+            // progenitor only decodes (and so only fails to decode) the one success status
+            // each operation has, so that is the status of a payload error.
+            out.status = crate::OPERATIONS
+                .iter()
+                .find(|op| op.id == operation)
+                .and_then(|op| reqwest::StatusCode::from_u16(op.success_status).ok());
             let cut = bytes.len().min(MAX_ERROR_BODY);
             out.truncated = cut < bytes.len();
             out.body = Some(ApiError {
                 text: Some(String::from_utf8_lossy(&bytes[..cut]).into_owned()),
                 ..ApiError::default()
             });
-            out.with_source(error)
-        }
-        P::ResponseBodyError(error) => {
-            let mut out = Error::from_transport(operation, error);
-            if out.kind == ErrorKind::Connect {
-                // The answer had started: the request did reach the server.
-                out.kind = ErrorKind::Transport;
-            }
-            out.status = success;
+            out.cause = Some(bounded(&redact_values(&error.to_string()), MAX_CAUSE));
+            out.source = Some(Box::new(error));
             out
         }
+        P::ResponseBodyError(error) => from_body_error(operation, ErrorKind::Api, error),
         P::CommunicationError(error) | P::InvalidUpgrade(error) => {
             Error::from_transport(operation, error)
         }
         P::InvalidRequest(message) => {
-            Error::new(operation, ErrorKind::InvalidRequest).with_source(Message(message))
+            Error::new(operation, ErrorKind::InvalidRequest).with_message(message)
         }
-        P::Custom(message) => {
-            Error::new(operation, ErrorKind::Transport).with_source(Message(message))
-        }
+        P::Custom(message) => Error::new(operation, ErrorKind::Transport).with_message(message),
     })
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of `response`; the flag says whether more was left
-/// unread or the body broke off.
-pub(crate) async fn read_bounded(mut response: reqwest::Response) -> (Vec<u8>, bool) {
-    let mut bytes = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = MAX_ERROR_BODY - bytes.len();
-                if chunk.len() > room {
-                    bytes.extend_from_slice(&chunk[..room]);
-                    return (bytes, true);
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok(None) => return (bytes, false),
-            Err(_) => return (bytes, true),
+/// An error reading a body: one the hook left there ([`Incomplete`]), or reqwest's own.
+fn from_body_error(operation: &'static str, kind: ErrorKind, error: reqwest::Error) -> Error {
+    let Some(held) = incomplete_in(&error) else {
+        return Error::from_transport(operation, error);
+    };
+    let mut out = Error::from_incomplete(operation, kind, held);
+    out.source = Some(Box::new(error.without_url()));
+    out
+}
+
+/// The cause of a transport error in plain words ("connection reset", "timed out"), from the
+/// innermost I/O error of its chain, instead of reqwest's and hyper's layered messages.
+pub(crate) fn plain_cause(error: &reqwest::Error) -> String {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut innermost: &(dyn std::error::Error + 'static) = error;
+    while let Some(current) = next {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::UnexpectedEof => "connection closed early".to_string(),
+                kind => kind.to_string(),
+            };
         }
+        innermost = current;
+        next = current.source();
+    }
+    if error.is_timeout() {
+        return "timed out".to_string();
+    }
+    if error.is_connect() {
+        return "cannot connect".to_string();
+    }
+    let text = innermost.to_string();
+    if text.contains("before message completed") || text.contains("before message length") {
+        return "connection closed early".to_string();
+    }
+    bounded(&text, MAX_CAUSE)
+}
+
+/// A decoder's message without the values it quotes from the body (`invalid type: string
+/// "…"`): those are body text, which no log line may carry beyond the preview. Field names
+/// (``missing field `id` ``) stay: they come from the types, and say what is wrong.
+fn redact_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(MAX_CAUSE));
+    let mut chars = message.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let name =
+            c == '`' && (message[..at].ends_with("field ") || message[..at].ends_with("variant "));
+        if name {
+            out.push(c);
+            for (_, inner) in chars.by_ref() {
+                out.push(inner);
+                if inner == c {
+                    break;
+                }
+            }
+            continue;
+        }
+        if c != '"' && c != '`' {
+            out.push(c);
+            continue;
+        }
+        out.push(c);
+        out.push('…');
+        let mut escaped = false;
+        for (_, inner) in chars.by_ref() {
+            if inner == c && !escaped {
+                break;
+            }
+            escaped = c == '"' && inner == '\\' && !escaped;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, with `…` when cut.
+fn bounded(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// A `fmt::Write` that keeps at most [`MAX_ERROR_TEXT`] bytes and then refuses more, which
+/// also stops the formatting that feeds it.
+struct Capped {
+    text: String,
+    full: bool,
+}
+
+impl Capped {
+    fn new() -> Self {
+        Capped {
+            text: String::new(),
+            full: false,
+        }
+    }
+
+    fn finish(mut self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.full {
+            let mut end = MAX_ERROR_TEXT - '…'.len_utf8();
+            while !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.truncate(end);
+            self.text.push('…');
+        }
+        f.write_str(&self.text)
     }
 }
 
-/// A message from progenitor, as an error source.
+impl fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = MAX_ERROR_TEXT - self.text.len();
+        if s.len() <= room {
+            self.text.push_str(s);
+            return Ok(());
+        }
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&s[..end]);
+        self.full = true;
+        Err(fmt::Error)
+    }
+}
+
+/// A message from progenitor or the pagination, as an error source.
 #[derive(Debug)]
 struct Message(String);
 
@@ -389,38 +697,38 @@ impl std::error::Error for Message {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.operation)?;
-        match self.kind {
-            ErrorKind::Api | ErrorKind::UnexpectedStatus => f.write_str("the API answered")?,
-            ErrorKind::Decode => f.write_str("cannot decode the answer")?,
-            ErrorKind::Timeout => f.write_str("timed out")?,
-            ErrorKind::Connect => f.write_str("cannot connect")?,
-            ErrorKind::Transport => f.write_str("the connection broke")?,
-            ErrorKind::InvalidRequest => f.write_str("invalid request")?,
-            ErrorKind::Pagination => f.write_str("cannot follow the pages")?,
-        }
-        if let Some(status) = self.status {
-            write!(f, " {status}")?;
-        }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        if let Some(body) = self.shown_body() {
-            write!(f, "; body: {body}")?;
-        }
-        Ok(())
+        let mut capped = Capped::new();
+        // An error here only means the text reached the ceiling.
+        let _ = self.write_text(&mut capped);
+        capped.finish(f)
     }
 }
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
-            .field("operation", &self.operation)
-            .field("kind", &self.kind)
-            .field("status", &self.status)
-            .field("body", &self.shown_body())
-            .field("source", &self.source)
-            .finish()
+        /// The fields as `Debug` shows them: the cause in plain words rather than the source's
+        /// own `Debug` (a decoder's quotes the body), and the body's preview only.
+        struct Shown<'a>(&'a Error);
+        impl fmt::Debug for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let e = self.0;
+                f.debug_struct("Error")
+                    .field("operation", &e.operation)
+                    .field("kind", &e.kind)
+                    .field("status", &e.status)
+                    .field("cause", &e.cause)
+                    .field("body", &e.shown_body())
+                    .field("truncated", &e.truncated)
+                    .finish()
+            }
+        }
+        let mut capped = Capped::new();
+        let _ = if f.alternate() {
+            write!(capped, "{:#?}", Shown(self))
+        } else {
+            write!(capped, "{:?}", Shown(self))
+        };
+        capped.finish(f)
     }
 }
 
@@ -429,5 +737,33 @@ impl std::error::Error for Error {
         self.source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoder_messages_lose_the_values_they_quote() {
+        assert_eq!(
+            redact_values(r#"invalid type: string "12\"3", expected i64 at line 1 column 9"#),
+            r#"invalid type: string "…", expected i64 at line 1 column 9"#
+        );
+        assert_eq!(
+            redact_values("invalid type: integer `31844290715`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
+        assert_eq!(redact_values("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
+    fn text_is_cut_at_a_character_boundary() {
+        assert_eq!(bounded("abc", 3), "abc");
+        let cut = bounded(&"é".repeat(300), MAX_CAUSE);
+        assert!(cut.len() <= MAX_CAUSE && cut.ends_with('…'));
+        let mut capped = Capped::new();
+        assert!(capped.write_str(&"ç".repeat(MAX_ERROR_TEXT)).is_err());
+        assert!(capped.full && capped.text.len() <= MAX_ERROR_TEXT);
     }
 }

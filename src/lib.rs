@@ -19,8 +19,11 @@ mod generated {
 }
 
 pub use api_error::ApiError;
-pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
-pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY};
+pub use client::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
+};
+pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY, MAX_ERROR_TEXT};
 pub use generated::{builder, types, Client, Environment, OPERATIONS};
 /// progenitor's error, returned by `send()`; [`Error`] (returned by `call()`) is the one to use.
 pub use progenitor_client::Error as SendError;

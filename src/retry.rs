@@ -1,6 +1,6 @@
 //! When and how long to wait before sending a request again.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{header::HeaderMap, Method, StatusCode};
 
@@ -10,7 +10,9 @@ use reqwest::{header::HeaderMap, Method, StatusCode};
 /// - 429 (rate limited) on any method, waiting what `Retry-After` says (seconds or an HTTP
 ///   date) — a 429 means the server did not act on the request;
 /// - 502, 503, 504 and broken connections on GET only, because a write may have been carried
-///   out before the failure and must not be repeated (no duplicated credit note);
+///   out before the failure and must not be repeated (no duplicated credit note). A connection
+///   that breaks while the body is read counts as broken too: the whole answer is read inside
+///   the retry loop;
 /// - a refused connection on any method: the request never reached the server.
 ///
 /// Never retried: timeouts (the timeout already bounds how long a call may take), and a
@@ -78,47 +80,27 @@ impl RetryPolicy {
         self.max_retries > 0
     }
 
-    /// The wait before retrying after an answer with `status`, or `None` to give up.
-    pub(crate) fn after_status(
+    /// The wait before sending again after `failure`, or `None` to give up. `headers` are the
+    /// answer's, when there was one (for `Retry-After`).
+    pub(crate) fn after(
         &self,
         method: &Method,
-        status: StatusCode,
-        headers: &HeaderMap,
+        failure: Failure,
+        headers: Option<&HeaderMap>,
         retries: u32,
-        elapsed: Duration,
+        started: Instant,
     ) -> Option<Duration> {
-        let safe = is_safe(method);
-        let retryable = match status.as_u16() {
-            429 => true,
-            502..=504 => safe,
-            _ => false,
-        };
-        if !retryable {
+        // Asked after every attempt, so the clock is read only when a retry is possible.
+        if verdict(method, failure) != Verdict::Now {
             return None;
         }
-        let delay = match retry_after(headers, SystemTime::now()) {
+        let elapsed = started.elapsed();
+        let delay = match headers.and_then(|h| retry_after(h, SystemTime::now())) {
             Some(asked) if asked > self.max_delay => return None,
             Some(asked) => asked,
             None => self.backoff(retries),
         };
         self.within_limits(delay, retries, elapsed)
-    }
-
-    /// The wait before retrying after a transport error, or `None` to give up.
-    pub(crate) fn after_error(
-        &self,
-        method: &Method,
-        error: &reqwest::Error,
-        retries: u32,
-        elapsed: Duration,
-    ) -> Option<Duration> {
-        if error.is_timeout() {
-            return None;
-        }
-        if error.is_connect() || is_safe(method) {
-            return self.within_limits(self.backoff(retries), retries, elapsed);
-        }
-        None
     }
 
     fn within_limits(&self, delay: Duration, retries: u32, elapsed: Duration) -> Option<Duration> {
@@ -139,6 +121,67 @@ impl RetryPolicy {
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// What went wrong with one attempt, in the terms that decide whether to send it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// A complete answer head with this status.
+    Status(StatusCode),
+    /// No connection could be made: the request never reached the server.
+    Refused,
+    /// The connection broke, before the answer's head or while its body was read.
+    Broken,
+    /// A timeout ran out.
+    TimedOut,
+    /// Nothing that waiting would change: an answer too large, a body that does not decode, a
+    /// request that cannot be built, pages that loop, or no failure at all.
+    Final,
+}
+
+impl Failure {
+    /// How a transport error of reqwest counts.
+    pub(crate) fn of(error: &reqwest::Error) -> Failure {
+        if error.is_timeout() {
+            Failure::TimedOut
+        } else if error.is_connect() {
+            Failure::Refused
+        } else {
+            Failure::Broken
+        }
+    }
+}
+
+/// Whether a failure may be repeated, and by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Repeating could do something twice, or cannot help.
+    Never,
+    /// Safe to repeat, but not within the same call: a timeout already bounds how long a call
+    /// may take, so the caller decides when to try again.
+    Later,
+    /// Safe to repeat at once (within the policy's limits): the retry loop does.
+    Now,
+}
+
+/// The one place that decides what may be sent again: the retry loop asks it for every
+/// attempt and [`Error::is_retryable`](crate::Error::is_retryable) for the final error, so the
+/// two cannot drift apart. A 429 or a refused connection means the server did not act on the
+/// request, whatever its method; anything else transient is safe only for a read, since a
+/// write may have been carried out before the failure.
+pub(crate) fn verdict(method: &Method, failure: Failure) -> Verdict {
+    let safe = is_safe(method);
+    match failure {
+        Failure::Refused => Verdict::Now,
+        Failure::Status(status) => match status.as_u16() {
+            429 => Verdict::Now,
+            502..=504 if safe => Verdict::Now,
+            _ => Verdict::Never,
+        },
+        Failure::Broken if safe => Verdict::Now,
+        Failure::TimedOut if safe => Verdict::Later,
+        _ => Verdict::Never,
+    }
 }
 
 /// `Retry-After` as a wait from `now`: whole seconds, or an HTTP date (a past date is no wait).
@@ -192,33 +235,73 @@ mod tests {
         let none = HeaderMap::new();
         let post = Method::POST;
         assert!(policy
-            .after_status(
+            .after(
                 &post,
-                StatusCode::TOO_MANY_REQUESTS,
-                &none,
+                Failure::Status(StatusCode::TOO_MANY_REQUESTS),
+                Some(&none),
                 0,
-                Duration::ZERO
+                Instant::now()
             )
             .is_some());
         for status in [500, 502, 503, 504] {
             let status = StatusCode::from_u16(status).expect("status");
             assert_eq!(
-                policy.after_status(&post, status, &none, 0, Duration::ZERO),
+                policy.after(
+                    &post,
+                    Failure::Status(status),
+                    Some(&none),
+                    0,
+                    Instant::now()
+                ),
                 None
             );
         }
         for status in [502, 503, 504] {
             let status = StatusCode::from_u16(status).expect("status");
             assert!(policy
-                .after_status(&Method::GET, status, &none, 0, Duration::ZERO)
+                .after(
+                    &Method::GET,
+                    Failure::Status(status),
+                    Some(&none),
+                    0,
+                    Instant::now()
+                )
                 .is_some());
         }
         for status in [400, 401, 403, 404, 422, 500] {
             let status = StatusCode::from_u16(status).expect("status");
             assert_eq!(
-                policy.after_status(&Method::GET, status, &none, 0, Duration::ZERO),
+                policy.after(
+                    &Method::GET,
+                    Failure::Status(status),
+                    Some(&none),
+                    0,
+                    Instant::now()
+                ),
                 None
             );
+        }
+    }
+
+    #[test]
+    fn one_verdict_for_every_failure() {
+        use Verdict::{Later, Never, Now};
+        let status = |code| Failure::Status(StatusCode::from_u16(code).expect("status"));
+        for (failure, get, post) in [
+            (status(429), Now, Now),
+            (status(502), Now, Never),
+            (status(503), Now, Never),
+            (status(504), Now, Never),
+            (status(500), Never, Never),
+            (status(404), Never, Never),
+            (status(200), Never, Never),
+            (Failure::Refused, Now, Now),
+            (Failure::Broken, Now, Never),
+            (Failure::TimedOut, Later, Never),
+            (Failure::Final, Never, Never),
+        ] {
+            assert_eq!(verdict(&Method::GET, failure), get, "GET {failure:?}");
+            assert_eq!(verdict(&Method::POST, failure), post, "POST {failure:?}");
         }
     }
 
@@ -231,29 +314,53 @@ mod tests {
         let get = Method::GET;
         let busy = StatusCode::SERVICE_UNAVAILABLE;
         assert!(policy
-            .after_status(&get, busy, &none, 1, Duration::ZERO)
+            .after(&get, Failure::Status(busy), Some(&none), 1, Instant::now())
             .is_some());
         assert_eq!(
-            policy.after_status(&get, busy, &none, 2, Duration::ZERO),
+            policy.after(&get, Failure::Status(busy), Some(&none), 2, Instant::now()),
             None
         );
         // A wait longer than max_delay is not worth holding the caller for.
         let limited = StatusCode::TOO_MANY_REQUESTS;
         assert_eq!(
-            policy.after_status(&get, limited, &headers("6"), 0, Duration::ZERO),
+            policy.after(
+                &get,
+                Failure::Status(limited),
+                Some(&headers("6")),
+                0,
+                Instant::now()
+            ),
             None
         );
         assert_eq!(
-            policy.after_status(&get, limited, &headers("5"), 0, Duration::ZERO),
+            policy.after(
+                &get,
+                Failure::Status(limited),
+                Some(&headers("5")),
+                0,
+                Instant::now()
+            ),
             Some(Duration::from_secs(5))
         );
         // Nor one that would end past the budget.
         assert_eq!(
-            policy.after_status(&get, limited, &headers("5"), 0, Duration::from_secs(56)),
+            policy.after(
+                &get,
+                Failure::Status(limited),
+                Some(&headers("5")),
+                0,
+                Instant::now() - Duration::from_secs(56)
+            ),
             None
         );
         assert_eq!(
-            RetryPolicy::disabled().after_status(&get, busy, &none, 0, Duration::ZERO),
+            RetryPolicy::disabled().after(
+                &get,
+                Failure::Status(busy),
+                Some(&none),
+                0,
+                Instant::now()
+            ),
             None
         );
     }

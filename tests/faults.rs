@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::raw::{RawServer, Reply};
-use securities_api::{types, Client, ErrorKind, RetryPolicy};
+use securities_api::{types, Client, ErrorKind, RetryPolicy, MAX_ERROR_TEXT};
 use serde_json::json;
 
 /// A client for `server` with a fast retry policy (the waits are not what is tested here,
@@ -199,21 +199,77 @@ async fn bad_gateway_with_an_html_page_reports_status_and_text() {
         error.to_string().contains("502") && error.to_string().contains("Bad Gateway"),
         "{error}"
     );
-    assert_eq!(error.headers()["content-type"], "application/json");
+    // The server's own headers, as it sent them.
+    assert_eq!(error.headers()["content-type"], "text/html");
+}
+
+/// A 200 whose connection is reset after `sent` of the 500 bytes it announces.
+fn reset_mid_body() -> Reply {
+    Reply::Reset {
+        status: 200,
+        declared: 500,
+        body: br#"{"batch": {"id": 402, "sta"#.to_vec(),
+    }
 }
 
 #[tokio::test]
-async fn connection_reset_mid_body() {
+async fn connection_reset_mid_body_on_a_get_is_retried() {
+    let server = RawServer::start(|n, _| match n {
+        0 => reset_mid_body(),
+        _ => Reply::json(200, &batch()),
+    })
+    .await;
+    let found = client(&server, fast())
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect("second try");
+    assert_eq!(found.batch.id, 402);
+    assert_eq!(server.count(), 2, "the broken body, then the whole answer");
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_every_time() {
+    let server = RawServer::always(reset_mid_body()).await;
+    let error = client(&server, fast().max_retries(2))
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("reset");
+    assert_eq!(server.count(), 3, "the first attempt and two retries");
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(error.is_retryable());
+    assert!(error.is_body_truncated());
+    let shown = error.to_string();
+    assert!(
+        shown
+            .contains("connection reset while reading the body of get_batch after 26 of 500 bytes"),
+        "{shown}"
+    );
+    assert!(!shown.contains("error decoding response body"), "{shown}");
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_on_a_post_is_not_retried() {
     let server = RawServer::always(Reply::Reset {
-        status: 200,
+        status: 201,
         declared: 500,
         body: br#"{"batch": {"id": 402, "sta"#.to_vec(),
     })
     .await;
-    let error = failed_get_batch(&server, "reset").await;
-    assert_eq!(server.count(), 1, "the answer had started: not retried");
+    let error = client(&server, fast())
+        .create_batch()
+        .body(new_batch())
+        .call()
+        .await
+        .expect_err("reset");
+    assert_eq!(server.count(), 1, "the server may have created the batch");
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
+    assert!(!error.is_retryable());
 }
 
 #[tokio::test]
@@ -511,4 +567,242 @@ async fn retries_can_be_turned_off() {
         .expect_err("503");
     assert_eq!(server.count(), 1);
     assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_3_mb_string_where_an_integer_belongs_gives_a_bounded_decode_error() {
+    let huge = "7".repeat(3 * 1024 * 1024);
+    let server = RawServer::always(Reply::json(
+        200,
+        &json!({"batch": {"id": huge, "status": "pending", "number": "L-1", "quantity": 2}}),
+    ))
+    .await;
+    let error = failed_get_batch(&server, "wrong type").await;
+    assert_eq!(
+        server.count(),
+        1,
+        "a body that does not decode is not retried"
+    );
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(!error.is_retryable());
+    let (shown, debug, pretty) = (
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    );
+    for text in [&shown, &debug, &pretty] {
+        assert!(text.len() <= MAX_ERROR_TEXT, "{} bytes", text.len());
+        assert!(text.contains("get_batch") && text.contains("200"), "{text}");
+        // The body shows only in the 160-character preview: the decoder's message does not
+        // quote the value.
+        assert!(!text.contains(&"7".repeat(161)), "{text}");
+    }
+    assert!(shown.contains("invalid type: string"), "{shown}");
+    // The body stays available beyond the preview (up to the error-body cap).
+    assert_eq!(
+        error.body_text().map(|t| t.len()),
+        Some(securities_api::MAX_ERROR_BODY)
+    );
+    assert!(error.is_body_truncated());
+}
+
+/// A 200 whose body is 1 GiB of spaces, served 64 KiB at a time, announced with its length
+/// or chunked.
+fn gigabyte(declared: bool) -> Reply {
+    Reply::Stream {
+        status: 200,
+        declared: declared.then_some(1 << 30),
+        chunk: vec![b' '; 64 * 1024],
+        times: Some((1 << 30) / (64 * 1024)),
+        pause: Duration::ZERO,
+    }
+}
+
+#[tokio::test]
+async fn an_answer_over_max_response_bytes_is_not_read_further() {
+    for declared in [true, false] {
+        let server = RawServer::always(gigabyte(declared)).await;
+        let client = Client::builder()
+            .token("fault-token")
+            .base_url(&server.url)
+            .retry_policy(fast())
+            .max_response_bytes(1024 * 1024)
+            .build()
+            .expect("client");
+        let error = client
+            .get_batch()
+            .id(402)
+            .call()
+            .await
+            .expect_err("too large");
+        assert_eq!(server.count(), 1, "declared {declared}: not retried");
+        assert_eq!(error.kind(), ErrorKind::TooLarge, "{error}");
+        assert_eq!(error.limit(), Some(1024 * 1024));
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+        assert!(!error.is_retryable());
+        let shown = error.to_string();
+        assert!(shown.contains("limit of 1048576 bytes"), "{shown}");
+        if declared {
+            // Refused on the announced length, before a byte of the body was read.
+            assert!(
+                shown.contains("of 1073741824 bytes") && shown.contains("read 0"),
+                "{shown}"
+            );
+        }
+        assert!(shown.len() <= MAX_ERROR_TEXT);
+    }
+    let default = Client::builder().token("t").build().expect("client");
+    assert_eq!(
+        default.max_response_bytes(),
+        securities_api::DEFAULT_MAX_RESPONSE_BYTES
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_for_ever_times_out() {
+    let server = RawServer::always(Reply::Stream {
+        status: 200,
+        declared: None,
+        chunk: b" ".to_vec(),
+        times: None,
+        pause: Duration::from_millis(50),
+    })
+    .await;
+    let error = failed_get_batch(&server, "trickle").await;
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(
+        server.count(),
+        1,
+        "timeouts are not retried within the call"
+    );
+    assert!(error.is_retryable(), "a GET may be tried again later");
+    assert!(
+        error
+            .to_string()
+            .contains("timed out while reading the body of get_batch"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_before_the_answer() {
+    let get = RawServer::start(|n, _| match n {
+        0 => Reply::ResetBeforeHead,
+        _ => Reply::json(200, &batch()),
+    })
+    .await;
+    client(&get, fast())
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect("second try");
+    assert_eq!(get.count(), 2);
+    let post = RawServer::always(Reply::ResetBeforeHead).await;
+    let error = client(&post, fast())
+        .create_batch()
+        .body(new_batch())
+        .call()
+        .await
+        .expect_err("reset");
+    assert_eq!(post.count(), 1);
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert!(!error.is_retryable());
+    assert_eq!(
+        error.to_string(),
+        "create_batch: the connection broke: connection reset"
+    );
+}
+
+/// The retry loop and `is_retryable()` answer from the same rule: over the whole matrix, the
+/// client retried a failure exactly when the error it returns is retryable, except for
+/// timeouts, which are retryable by the caller but never within the call.
+#[tokio::test]
+async fn is_retryable_agrees_with_the_retry_loop() {
+    let reset = |status| Reply::Reset {
+        status,
+        declared: 500,
+        body: b"{".to_vec(),
+    };
+    let slow = |status| {
+        Reply::Delayed(
+            Duration::from_secs(3),
+            Box::new(Reply::json(status, &batch())),
+        )
+    };
+    let cases: Vec<(&str, Reply)> = vec![
+        (
+            "429",
+            Reply::json(429, &json!({})).with_header("retry-after", "0"),
+        ),
+        ("500", Reply::json(500, &json!({}))),
+        (
+            "502 html",
+            Reply::typed(502, "text/html", "<h1>bad gateway</h1>"),
+        ),
+        ("503", Reply::json(503, &json!({}))),
+        ("504", Reply::typed(504, "text/plain", "upstream")),
+        ("404", Reply::json(404, &json!({"error": "Not found"}))),
+        ("422", Reply::json(422, &json!({"errors": ["no"]}))),
+        ("409", Reply::json(409, &json!({}))),
+        ("reset before the head", Reply::ResetBeforeHead),
+        ("reset mid-body, 200", reset(200)),
+        ("reset mid-body, 201", reset(201)),
+        ("reset mid-body, 404", reset(404)),
+        (
+            "truncated JSON",
+            Reply::typed(200, "application/json", "{\"batch\""),
+        ),
+        ("wrong shape", Reply::json(200, &json!({"batch": [1]}))),
+        (
+            "html on 200",
+            Reply::typed(200, "text/html", "<html></html>"),
+        ),
+        (
+            "huge error body",
+            Reply::typed(500, "text/plain", "x".repeat(100_000)),
+        ),
+        ("slow headers, 200", slow(200)),
+        ("slow headers, 201", slow(201)),
+        ("over the limit", gigabyte(true)),
+    ];
+    let mut retried_some = false;
+    for (name, reply) in cases {
+        for write in [false, true] {
+            let server = RawServer::always(reply.clone()).await;
+            let client = Client::builder()
+                .token("fault-token")
+                .base_url(&server.url)
+                .retry_policy(fast().max_retries(1))
+                .timeout(Duration::from_millis(800))
+                .max_response_bytes(1024 * 1024)
+                .build()
+                .expect("client");
+            let outcome = if write {
+                client
+                    .create_batch()
+                    .body(new_batch())
+                    .call()
+                    .await
+                    .map(|_| ())
+            } else {
+                client.get_batch().id(402).call().await.map(|_| ())
+            };
+            let method = if write { "POST" } else { "GET" };
+            let error = outcome.expect_err(name);
+            let retried = server.count() == 2;
+            retried_some |= retried;
+            assert_eq!(
+                retried,
+                error.is_retryable() && !error.is_timeout(),
+                "{name} on {method}: {} requests, {error:?}",
+                server.count()
+            );
+            assert!(server.count() <= 2, "{name} on {method}");
+            assert!(error.to_string().len() <= MAX_ERROR_TEXT, "{name}");
+        }
+    }
+    assert!(retried_some);
+    // A refused connection, retried on any method and retryable, is in tests/observability.rs.
 }

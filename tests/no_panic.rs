@@ -11,7 +11,7 @@ use common::{
     success_example,
 };
 use proptest::prelude::*;
-use securities_api::{Client, RetryPolicy};
+use securities_api::{Client, RetryPolicy, MAX_ERROR_TEXT};
 use serde_json::Value;
 
 /// A body built from the operation's own example, so that the decoders get past the first
@@ -53,6 +53,8 @@ fn any_json() -> impl Strategy<Value = Value> {
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
+        // Long enough that a decoder's message quoting it would overrun the ceiling.
+        (0usize..5000, any::<char>()).prop_map(|(n, c)| Value::String(c.to_string().repeat(n))),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
@@ -141,8 +143,12 @@ fn decoding_never_panics() {
             Ok(_) => prop_assert!((200..300).contains(&status)),
             Err(error) => {
                 prop_assert_eq!(error.operation(), id);
-                // The message is built without panicking, whatever the body.
-                prop_assert!(!error.to_string().is_empty());
+                // The text stays under the ceiling whatever the body, and names the
+                // operation.
+                let (shown, debug) = (error.to_string(), format!("{error:?}"));
+                prop_assert!(shown.len() <= MAX_ERROR_TEXT, "{} bytes: {}", shown.len(), shown);
+                prop_assert!(debug.len() <= MAX_ERROR_TEXT, "{} bytes: {}", debug.len(), debug);
+                prop_assert!(shown.starts_with(id), "{}", shown);
                 if status >= 400 {
                     prop_assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
                 }

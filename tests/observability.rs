@@ -11,6 +11,7 @@ use std::{
 };
 
 use common::raw::{RawServer, Reply};
+use securities_api::MAX_ERROR_TEXT;
 use securities_api::{types, Client, ErrorKind, RetryPolicy};
 use serde_json::json;
 
@@ -34,6 +35,23 @@ impl Logs {
         let text = String::from_utf8_lossy(&buffer).into_owned();
         buffer.clear();
         text
+    }
+}
+
+/// Body text the scenarios' servers send: none of it may reach a log line.
+const BODY_MARKS: [&str; 4] = ["L-2022-118", "Renata", "318.442.907-15", "Em manutenção"];
+
+/// Checks the lines one scenario logged for the token and for body text.
+fn clean(scenario: &str, text: &str) {
+    assert!(
+        !text.contains(TOKEN),
+        "{scenario}: the token was logged: {text}"
+    );
+    for mark in BODY_MARKS {
+        assert!(
+            !text.contains(mark),
+            "{scenario}: body text {mark:?} was logged: {text}"
+        );
     }
 }
 
@@ -88,6 +106,7 @@ async fn spans_and_retry_events() {
         .await
         .expect("second try");
     let text = logs.take();
+    clean("429 with seconds", &text);
     assert_eq!(delay_ms(&text), 1000, "{text}");
     assert!(
         text.contains("operation=\"get_batch\"") && text.contains("attempt=2"),
@@ -111,7 +130,9 @@ async fn spans_and_retry_events() {
         .call()
         .await
         .expect("second try");
-    let delay = delay_ms(&logs.take());
+    let text = logs.take();
+    clean("429 with a date", &text);
+    let delay = delay_ms(&text);
     assert!((900..=2000).contains(&delay), "{delay}");
 
     // A refused connection is retried (the request never reached a server), then reported.
@@ -143,16 +164,75 @@ async fn spans_and_retry_events() {
         .expect_err("refused");
     assert_eq!(error.kind(), ErrorKind::Connect, "{error:?}");
     let text = logs.take();
+    clean("refused", &text);
     assert_eq!(text.matches("retrying").count(), 2, "{text}");
+    assert!(text.contains("error=\"connection refused\""), "{text}");
+    assert!(error.is_retryable(), "the request never reached a server");
     assert!(
         text.contains("securities_api.request{operation=\"create_batch\" method=POST}"),
         "{text}"
     );
 
-    // Nothing logged so far carries the token or a body.
-    let everything = format!("{text}{}", logs.take());
+    // A body that breaks off on a GET: retried, and the event says why in plain words.
+    let proposal = json!({"proposal": {"id": 7, "issuer_full_name": "Renata", "issuer_document": "318.442.907-15"}});
+    let whole = proposal.to_string().into_bytes();
+    let server = RawServer::start(move |n, _| match n {
+        0 => Reply::Reset {
+            status: 200,
+            declared: whole.len(),
+            body: whole[..whole.len() - 5].to_vec(),
+        },
+        _ => Reply::Full {
+            status: 200,
+            headers: vec![("content-type", "application/json".into())],
+            body: whole.clone(),
+        },
+    })
+    .await;
+    client(&server.url)
+        .get_proposal()
+        .id(7)
+        .call()
+        .await
+        .expect("second try");
+    let text = logs.take();
+    clean("body reset", &text);
     assert!(
-        !everything.contains(TOKEN) && !everything.contains("L-2022-118"),
-        "{everything}"
+        text.contains("connection reset while reading the body"),
+        "{text}"
     );
+
+    // Errors with bodies: a 503 page, retried and then returned, and a decoding failure.
+    let server = RawServer::always(Reply::typed(503, "text/html", "<h1>Em manutenção</h1>")).await;
+    let error = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.url)
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::from_millis(5))
+                .max_retries(1),
+        )
+        .build()
+        .expect("client")
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("503");
+    let text = logs.take();
+    clean("503 page", &text);
+    assert!(text.contains("status=503"), "{text}");
+    assert!(error.to_string().len() <= MAX_ERROR_TEXT);
+    let server = RawServer::always(Reply::json(
+        200,
+        &json!({"proposal": {"id": "Renata", "issuer_document": "318.442.907-15"}}),
+    ))
+    .await;
+    client(&server.url)
+        .get_proposal()
+        .id(7)
+        .call()
+        .await
+        .expect_err("decode");
+    clean("decode", &logs.take());
 }

@@ -51,6 +51,18 @@ pub enum Reply {
         chunks: Vec<Vec<u8>>,
         pause: Duration,
     },
+    /// Headers at once (`Content-Length: declared` when given, chunked otherwise), then
+    /// `chunk` `times` times (for ever when `None`, until the client goes away), pausing
+    /// `pause` before each. The body is never held whole, whatever its length.
+    Stream {
+        status: u16,
+        declared: Option<u64>,
+        chunk: Vec<u8>,
+        times: Option<usize>,
+        pause: Duration,
+    },
+    /// Reads the request, then resets the connection before any answer.
+    ResetBeforeHead,
 }
 
 impl Reply {
@@ -209,6 +221,50 @@ async fn serve(
                 stream.flush().await?;
             }
             stream.shutdown().await
+        }
+        Reply::Stream {
+            status,
+            declared,
+            chunk,
+            times,
+            pause,
+        } => {
+            let length = match declared {
+                Some(n) => format!("content-length: {n}"),
+                None => "transfer-encoding: chunked".to_string(),
+            };
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{length}\r\nconnection: close\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.flush().await?;
+            let framed = match declared {
+                Some(_) => chunk,
+                None => {
+                    let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                    framed.extend_from_slice(&chunk);
+                    framed.extend_from_slice(b"\r\n");
+                    framed
+                }
+            };
+            let mut sent = 0;
+            while times.is_none_or(|times| sent < times) {
+                if !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
+                }
+                // A write error means the client has gone: the usual end of this reply.
+                stream.write_all(&framed).await?;
+                sent += 1;
+            }
+            if declared.is_none() {
+                stream.write_all(b"0\r\n\r\n").await?;
+            }
+            stream.shutdown().await
+        }
+        Reply::ResetBeforeHead => {
+            stream.set_zero_linger()?;
+            drop(stream);
+            Ok(())
         }
         Reply::Delayed(..) => unreachable!("unwrapped above"),
     }
