@@ -58,7 +58,9 @@ pub fn generate(name: &str, yaml: &str) -> Result<Generated, String> {
     })?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
-    add_to_types_module(&mut file, &open_enums).map_err(|e| format!("{name}: {e}"))?;
+    let open_objects = open_objects(&spec).map_err(|e| format!("{name}: {e}"))?;
+    add_to_types_module(&mut file, &open_enums, &open_objects)
+        .map_err(|e| format!("{name}: {e}"))?;
     add_handwritten_builders(&mut file).map_err(|e| format!("{name}: {e}"))?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut FillDocs::default(), &mut file);
     mark_deprecated(&mut file, &operations);
@@ -88,6 +90,13 @@ fn settings(spec: &openapiv3::OpenAPI) -> progenitor::GenerationSettings {
             &e.name,
             format!("crate::types::{}", e.name),
             [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for o in open_objects(spec).unwrap_or_default() {
+        settings.with_replacement(
+            &o.name,
+            format!("crate::types::{}", o.name),
+            std::iter::empty(),
         );
     }
     // Error bodies may be anything (an HTML page from a gateway): a hand-written type that
@@ -805,7 +814,11 @@ fn variant_name(s: &str) -> String {
 
 /// Puts the open enums, and the hand-written `ApiError`, into progenitor's `types` module,
 /// where callers look for every type of the spec.
-fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), String> {
+fn add_to_types_module(
+    file: &mut syn::File,
+    enums: &[OpenEnum],
+    objects: &[OpenObject],
+) -> Result<(), String> {
     let module = file
         .items
         .iter_mut()
@@ -823,7 +836,123 @@ fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), S
     let extra: syn::File =
         syn::parse_str(&code).map_err(|e| format!("generated open enums do not parse: {e}"))?;
     module.1.extend(extra.items);
+    for object in objects {
+        let item: syn::Item = syn::parse2(open_object_code(object))
+            .map_err(|e| format!("the open object {} does not parse: {e}", object.name))?;
+        module.1.push(item);
+    }
     Ok(())
+}
+
+/// An object schema that declares properties *and* accepts any other key
+/// (`additionalProperties: true`, such as a CCB's `security_data`): typify would drop the
+/// other keys on the way in and offer no way to send them, so it is generated here, with the
+/// declared properties as fields and every other key in `extra`.
+struct OpenObject {
+    name: String,
+    description: String,
+    fields: Vec<OpenField>,
+}
+
+struct OpenField {
+    name: String,
+    description: String,
+    ty: proc_macro2::TokenStream,
+    required: bool,
+}
+
+fn open_objects(spec: &openapiv3::OpenAPI) -> Result<Vec<OpenObject>, String> {
+    let Some(components) = &spec.components else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, schema) in &components.schemas {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
+        else {
+            continue;
+        };
+        let open = matches!(
+            object.additional_properties,
+            Some(openapiv3::AdditionalProperties::Any(true))
+        );
+        // `ApiError` has a hand-written type of its own (`crate::ApiError`).
+        if !open || object.properties.is_empty() || name == "ApiError" {
+            continue;
+        }
+        let mut fields = Vec::new();
+        for (field, property) in &object.properties {
+            let at = format!("{name}.{field}");
+            let property = property
+                .as_item()
+                .ok_or_else(|| format!("{at}: an open object's property must be inline"))?;
+            if syn::parse_str::<syn::Ident>(field).is_err() {
+                return Err(format!("{at}: not usable as a Rust field name"));
+            }
+            use openapiv3::{IntegerFormat, SchemaKind, Type, VariantOrUnknownOrEmpty as F};
+            let ty = match &property.schema_kind {
+                SchemaKind::Type(Type::String(_)) => quote::quote!(::std::string::String),
+                SchemaKind::Type(Type::Number(_)) => quote::quote!(f64),
+                SchemaKind::Type(Type::Boolean(_)) => quote::quote!(bool),
+                SchemaKind::Type(Type::Integer(i)) => match i.format {
+                    F::Item(IntegerFormat::Int32) => quote::quote!(i32),
+                    _ => quote::quote!(i64),
+                },
+                _ => {
+                    return Err(format!(
+                        "{at}: an open object's property must be a string, number, integer or \
+                         boolean (extend `open_objects` in codegen.rs for more)"
+                    ))
+                }
+            };
+            fields.push(OpenField {
+                name: field.clone(),
+                description: property.schema_data.description.clone().unwrap_or_default(),
+                ty,
+                required: object.required.contains(field),
+            });
+        }
+        out.push(OpenObject {
+            name: name.clone(),
+            description: schema.schema_data.description.clone().unwrap_or_default(),
+            fields,
+        });
+    }
+    Ok(out)
+}
+
+fn open_object_code(object: &OpenObject) -> proc_macro2::TokenStream {
+    let name = quote::format_ident!("{}", object.name);
+    let doc = object.description.trim_end();
+    let fields = object.fields.iter().map(|field| {
+        let ident = quote::format_ident!("{}", field.name);
+        let doc = field.description.trim_end();
+        let ty = &field.ty;
+        if field.required {
+            quote::quote! {
+                #[doc = #doc]
+                pub #ident: #ty,
+            }
+        } else {
+            quote::quote! {
+                #[doc = #doc]
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #ident: ::std::option::Option<#ty>,
+            }
+        }
+    });
+    quote::quote! {
+        #[doc = #doc]
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema)]
+        pub struct #name {
+            #(#fields)*
+            /// Every other key, as sent or received: the spec accepts any.
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+    }
 }
 
 /// An enum that decodes values it does not know into `Unknown(String)` instead of failing,

@@ -519,34 +519,6 @@ summary fields only; `documents` comes with a single duplicata.
             Default::default()
         }
     }
-    /**The data of a duplicata to create in a batch. The five keys below are required; any
-other key is accepted.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct DuplicateSecurityData {
-        ///Number of the invoice (nota fiscal) behind the duplicata.
-        pub invoice: ::std::string::String,
-        ///CPF or CNPJ of the issuer.
-        pub issuer_document: ::std::string::String,
-        ///Full name of the issuer (the buyer who owes the amount).
-        pub issuer_full_name: ::std::string::String,
-        ///Number of the duplicata.
-        pub number: ::std::string::String,
-        ///Total value of the duplicata.
-        pub total_value: f64,
-    }
-    impl DuplicateSecurityData {
-        ///Starts a builder of this type.
-        pub fn builder() -> builder::DuplicateSecurityData {
-            Default::default()
-        }
-    }
     ///An assignment process (lote de cessão) in the legacy format.
     #[derive(
         ::serde::Deserialize,
@@ -609,29 +581,6 @@ other key is accepted.
     impl LegacyAssignmentProcess {
         ///Starts a builder of this type.
         pub fn builder() -> builder::LegacyAssignmentProcess {
-            Default::default()
-        }
-    }
-    /**A contract (CCB) to put in a legacy process: its number and its data. The manual shows
-`number` and `issuer_name` and elides the rest; any other key is accepted.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct LegacyContract {
-        ///Name of the issuer (the borrower).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issuer_name: ::std::option::Option<::std::string::String>,
-        ///Number of the contract (CCB).
-        pub number: ::std::string::String,
-    }
-    impl LegacyContract {
-        ///Starts a builder of this type.
-        pub fn builder() -> builder::LegacyContract {
             Default::default()
         }
     }
@@ -700,7 +649,7 @@ other key is accepted.
     )]
     pub struct LegacyExecuteAssignment {
         ///The contracts (CCBs) to put in the process.
-        pub contracts: ::std::vec::Vec<LegacyContract>,
+        pub contracts: ::std::vec::Vec<crate::types::LegacyContract>,
         ///The process returned by `legacy_create_assignment`.
         pub process: ::std::string::String,
     }
@@ -1276,7 +1225,7 @@ is missing.
     )]
     pub struct NewDuplicateSecurityBatch {
         ///The `security_data` of NewDuplicateSecurityBatch (see its type).
-        pub security_data: DuplicateSecurityData,
+        pub security_data: crate::types::DuplicateSecurityData,
     }
     impl NewDuplicateSecurityBatch {
         ///Starts a builder of this type.
@@ -1358,7 +1307,7 @@ is missing.
     )]
     pub struct NewSecurityBatch {
         ///The `security_data` of NewSecurityBatch (see its type).
-        pub security_data: SecurityData,
+        pub security_data: crate::types::SecurityData,
     }
     impl NewSecurityBatch {
         ///Starts a builder of this type.
@@ -1710,32 +1659,6 @@ fields only; `document_data` and `documents` come with a single proposal.
     impl SecurityBatchList {
         ///Starts a builder of this type.
         pub fn builder() -> builder::SecurityBatchList {
-            Default::default()
-        }
-    }
-    /**The metadata of a CCB placed in a batch. `number` (the CCB's number) identifies it;
-the other keys depend on what the parties agreed, and any key is accepted.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct SecurityData {
-        ///Name of the assignor (cedente).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assignor_name: ::std::option::Option<::std::string::String>,
-        ///Value the CCB is assigned for, as a decimal string such as `"2002.20"`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cession_value: ::std::option::Option<::std::string::String>,
-        ///Number of the CCB to place in the batch.
-        pub number: ::std::string::String,
-    }
-    impl SecurityData {
-        ///Starts a builder of this type.
-        pub fn builder() -> builder::SecurityData {
             Default::default()
         }
     }
@@ -3880,134 +3803,6 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
-        ///`DuplicateSecurityData`.
-        pub struct DuplicateSecurityData {
-            invoice: ::std::result::Result<::std::string::String, ::std::string::String>,
-            issuer_document: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            issuer_full_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            total_value: ::std::result::Result<f64, ::std::string::String>,
-        }
-        impl ::std::default::Default for DuplicateSecurityData {
-            fn default() -> Self {
-                Self {
-                    invoice: Err("no value supplied for invoice".to_string()),
-                    issuer_document: Err(
-                        "no value supplied for issuer_document".to_string(),
-                    ),
-                    issuer_full_name: Err(
-                        "no value supplied for issuer_full_name".to_string(),
-                    ),
-                    number: Err("no value supplied for number".to_string()),
-                    total_value: Err("no value supplied for total_value".to_string()),
-                }
-            }
-        }
-        impl DuplicateSecurityData {
-            ///Sets `invoice`.
-            pub fn invoice<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.invoice = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invoice: {e}")
-                    });
-                self
-            }
-            ///Sets `issuer_document`.
-            pub fn issuer_document<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issuer_document = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for issuer_document: {e}"
-                        )
-                    });
-                self
-            }
-            ///Sets `issuer_full_name`.
-            pub fn issuer_full_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issuer_full_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for issuer_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            ///Sets `number`.
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-            ///Sets `total_value`.
-            pub fn total_value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DuplicateSecurityData>
-        for super::DuplicateSecurityData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DuplicateSecurityData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    invoice: value.invoice?,
-                    issuer_document: value.issuer_document?,
-                    issuer_full_name: value.issuer_full_name?,
-                    number: value.number?,
-                    total_value: value.total_value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DuplicateSecurityData>
-        for DuplicateSecurityData {
-            fn from(value: super::DuplicateSecurityData) -> Self {
-                Self {
-                    invoice: Ok(value.invoice),
-                    issuer_document: Ok(value.issuer_document),
-                    issuer_full_name: Ok(value.issuer_full_name),
-                    number: Ok(value.number),
-                    total_value: Ok(value.total_value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         ///`LegacyAssignment`.
         pub struct LegacyAssignment {
             assignor: ::std::result::Result<
@@ -4291,70 +4086,6 @@ numbers.
             }
         }
         #[derive(Clone, Debug)]
-        ///`LegacyContract`.
-        pub struct LegacyContract {
-            issuer_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for LegacyContract {
-            fn default() -> Self {
-                Self {
-                    issuer_name: Ok(Default::default()),
-                    number: Err("no value supplied for number".to_string()),
-                }
-            }
-        }
-        impl LegacyContract {
-            ///Sets `issuer_name`.
-            pub fn issuer_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issuer_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issuer_name: {e}")
-                    });
-                self
-            }
-            ///Sets `number`.
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LegacyContract> for super::LegacyContract {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LegacyContract,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    issuer_name: value.issuer_name?,
-                    number: value.number?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LegacyContract> for LegacyContract {
-            fn from(value: super::LegacyContract) -> Self {
-                Self {
-                    issuer_name: Ok(value.issuer_name),
-                    number: Ok(value.number),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         ///`LegacyDocument`.
         pub struct LegacyDocument {
             created_at: ::std::result::Result<
@@ -4553,7 +4284,7 @@ numbers.
         ///`LegacyExecuteAssignment`.
         pub struct LegacyExecuteAssignment {
             contracts: ::std::result::Result<
-                ::std::vec::Vec<super::LegacyContract>,
+                ::std::vec::Vec<crate::types::LegacyContract>,
                 ::std::string::String,
             >,
             process: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4570,7 +4301,9 @@ numbers.
             ///Sets `contracts`.
             pub fn contracts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::LegacyContract>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::types::LegacyContract>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contracts = value
@@ -6960,7 +6693,7 @@ numbers.
         ///`NewDuplicateSecurityBatch`.
         pub struct NewDuplicateSecurityBatch {
             security_data: ::std::result::Result<
-                super::DuplicateSecurityData,
+                crate::types::DuplicateSecurityData,
                 ::std::string::String,
             >,
         }
@@ -6975,7 +6708,7 @@ numbers.
             ///Sets `security_data`.
             pub fn security_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DuplicateSecurityData>,
+                T: ::std::convert::TryInto<crate::types::DuplicateSecurityData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.security_data = value
@@ -7252,7 +6985,7 @@ numbers.
         ///`NewSecurityBatch`.
         pub struct NewSecurityBatch {
             security_data: ::std::result::Result<
-                super::SecurityData,
+                crate::types::SecurityData,
                 ::std::string::String,
             >,
         }
@@ -7267,7 +7000,7 @@ numbers.
             ///Sets `security_data`.
             pub fn security_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SecurityData>,
+                T: ::std::convert::TryInto<crate::types::SecurityData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.security_data = value
@@ -8646,90 +8379,6 @@ numbers.
                 Self {
                     page_infos: Ok(value.page_infos),
                     security_batches: Ok(value.security_batches),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        ///`SecurityData`.
-        pub struct SecurityData {
-            assignor_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cession_value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for SecurityData {
-            fn default() -> Self {
-                Self {
-                    assignor_name: Ok(Default::default()),
-                    cession_value: Ok(Default::default()),
-                    number: Err("no value supplied for number".to_string()),
-                }
-            }
-        }
-        impl SecurityData {
-            ///Sets `assignor_name`.
-            pub fn assignor_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assignor_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assignor_name: {e}")
-                    });
-                self
-            }
-            ///Sets `cession_value`.
-            pub fn cession_value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cession_value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cession_value: {e}")
-                    });
-                self
-            }
-            ///Sets `number`.
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SecurityData> for super::SecurityData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SecurityData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assignor_name: value.assignor_name?,
-                    cession_value: value.cession_value?,
-                    number: value.number?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SecurityData> for SecurityData {
-            fn from(value: super::SecurityData) -> Self {
-                Self {
-                    assignor_name: Ok(value.assignor_name),
-                    cession_value: Ok(value.cession_value),
-                    number: Ok(value.number),
                 }
             }
         }
@@ -10591,6 +10240,74 @@ numbers.
             }
                 .into()
         }
+    }
+    /**The metadata of a CCB placed in a batch. `number` (the CCB's number) identifies it;
+the other keys depend on what the parties agreed, and any key is accepted.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityData {
+        ///Number of the CCB to place in the batch.
+        pub number: ::std::string::String,
+        ///Name of the assignor (cedente).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub assignor_name: ::std::option::Option<::std::string::String>,
+        ///Value the CCB is assigned for, as a decimal string such as `"2002.20"`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub cession_value: ::std::option::Option<::std::string::String>,
+        /// Every other key, as sent or received: the spec accepts any.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    /**The data of a duplicata to create in a batch. The five keys below are required; any
+other key is accepted.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DuplicateSecurityData {
+        ///Number of the duplicata.
+        pub number: ::std::string::String,
+        ///Full name of the issuer (the buyer who owes the amount).
+        pub issuer_full_name: ::std::string::String,
+        ///CPF or CNPJ of the issuer.
+        pub issuer_document: ::std::string::String,
+        ///Total value of the duplicata.
+        pub total_value: f64,
+        ///Number of the invoice (nota fiscal) behind the duplicata.
+        pub invoice: ::std::string::String,
+        /// Every other key, as sent or received: the spec accepts any.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    /**A contract (CCB) to put in a legacy process: its number and its data. The manual shows
+`number` and `issuer_name` and elides the rest; any other key is accepted.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LegacyContract {
+        ///Number of the contract (CCB).
+        pub number: ::std::string::String,
+        ///Name of the issuer (the borrower).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer_name: ::std::option::Option<::std::string::String>,
+        /// Every other key, as sent or received: the spec accepts any.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
 }
 #[derive(Clone, Debug)]

@@ -48,7 +48,7 @@ impl Client {
     ///     .token("my-token")
     ///     .environment(Environment::Staging)
     ///     .build()?;
-    /// assert_eq!(client.base_url(), "https://api-staging.securities.com.br");
+    /// assert_eq!(client.base_url(), "https://app-sandbox.securities.com.br/api");
     /// # Ok::<(), securities_api::ConfigError>(())
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -56,7 +56,8 @@ impl Client {
     }
 
     /// A client configured from the environment variables `SECURITIES_TOKEN` (required),
-    /// `SECURITIES_ENV` (`production` or `staging`; production when unset) and
+    /// `SECURITIES_ENV` (an [`Environment`]'s name: `production`, `staging`, `api-production`
+    /// or `api-staging`; production when unset) and
     /// `SECURITIES_BASE_URL` (any other host; it wins over `SECURITIES_ENV`).
     pub fn from_env() -> Result<Client, ConfigError> {
         ClientBuilder::from_lookup(|name| std::env::var(name).ok())?.build()
@@ -519,7 +520,7 @@ mod tests {
         let client = ClientBuilder::from_lookup(lookup(&[("SECURITIES_TOKEN", "t")]))
             .and_then(ClientBuilder::build)
             .expect("client");
-        assert_eq!(client.base_url(), "https://api.securities.com.br");
+        assert_eq!(client.base_url(), "https://app.securities.com.br/api");
         assert_eq!(client.environment(), Some(Environment::Production));
     }
 
@@ -531,7 +532,10 @@ mod tests {
         ]))
         .and_then(ClientBuilder::build)
         .expect("client");
-        assert_eq!(staging.base_url(), "https://api-staging.securities.com.br");
+        assert_eq!(
+            staging.base_url(),
+            "https://app-sandbox.securities.com.br/api"
+        );
 
         let custom = ClientBuilder::from_lookup(lookup(&[
             ("SECURITIES_TOKEN", "t"),

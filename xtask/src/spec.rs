@@ -186,6 +186,15 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The spec of the repository at `root`, as a JSON value.
+pub fn load_json(root: &std::path::Path) -> Result<Value, String> {
+    let path = root.join(DEFAULT_SPEC);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{DEFAULT_SPEC}: cannot read the spec: {e}"))?;
+    let yaml = parse_yaml(&text).map_err(|e| format!("{DEFAULT_SPEC}: {}", e.message))?;
+    to_json(&yaml).map_err(|e| format!("{DEFAULT_SPEC}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,13 +251,4 @@ mod tests {
             Some(3)
         );
     }
-}
-
-/// The spec of the repository at `root`, as a JSON value.
-pub fn load_json(root: &std::path::Path) -> Result<Value, String> {
-    let path = root.join(DEFAULT_SPEC);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{DEFAULT_SPEC}: cannot read the spec: {e}"))?;
-    let yaml = parse_yaml(&text).map_err(|e| format!("{DEFAULT_SPEC}: {}", e.message))?;
-    to_json(&yaml).map_err(|e| format!("{DEFAULT_SPEC}: {e}"))
 }

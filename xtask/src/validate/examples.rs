@@ -221,56 +221,6 @@ fn is_date(s: &str) -> bool {
     (1..=days).contains(&day)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nullable_adds_null_to_type_and_enum() {
-        let t = translate(
-            &json!({"type": "string", "nullable": true, "enum": ["a"]}),
-            &names(),
-        );
-        assert_eq!(t, json!({"type": ["string", "null"], "enum": ["a", null]}));
-    }
-
-    #[test]
-    fn ref_siblings_are_dropped_and_refs_point_at_definitions() {
-        let t = translate(
-            &json!({"$ref": "#/components/schemas/A", "nullable": true}),
-            &names(),
-        );
-        assert_eq!(t, json!({"$ref": "#/definitions/A"}));
-    }
-
-    #[test]
-    fn what_other_rules_report_is_left_out() {
-        let t = translate(&json!({"$ref": "#/components/schemas/B"}), &names());
-        assert_eq!(t, json!({}));
-        let t = translate(&json!({"type": "integr", "minimum": 1}), &names());
-        assert_eq!(t, json!({"minimum": 1}));
-    }
-
-    fn names() -> BTreeSet<&'static str> {
-        BTreeSet::from(["A"])
-    }
-
-    #[test]
-    fn integer_formats_bound_the_value() {
-        let t = translate(&json!({"type": "integer", "format": "int32"}), &names());
-        assert_eq!(t["maximum"], json!(2147483647));
-    }
-
-    #[test]
-    fn formats() {
-        assert!(is_uuid("4b1f0c3e-8d2a-4f61-9a7e-2c5d9e0b7a14"));
-        assert!(!is_uuid("4b1f0c3e-8d2a-4f61-9a7e-2c5d9e0b7a1"));
-        assert!(is_date("2024-02-29"));
-        assert!(!is_date("2023-02-29"));
-        assert!(!is_date("10/12/2022"));
-    }
-}
-
 /// Validates `example` against `schema` (an OpenAPI 3.0 schema of `doc`) with every object
 /// schema that lists `properties` closed, unless it says `additionalProperties` itself: a
 /// field of the example that the spec does not model is reported, not silently accepted.
@@ -347,5 +297,55 @@ fn closed(schema: Value) -> Value {
             Value::Object(object)
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_adds_null_to_type_and_enum() {
+        let t = translate(
+            &json!({"type": "string", "nullable": true, "enum": ["a"]}),
+            &names(),
+        );
+        assert_eq!(t, json!({"type": ["string", "null"], "enum": ["a", null]}));
+    }
+
+    #[test]
+    fn ref_siblings_are_dropped_and_refs_point_at_definitions() {
+        let t = translate(
+            &json!({"$ref": "#/components/schemas/A", "nullable": true}),
+            &names(),
+        );
+        assert_eq!(t, json!({"$ref": "#/definitions/A"}));
+    }
+
+    #[test]
+    fn what_other_rules_report_is_left_out() {
+        let t = translate(&json!({"$ref": "#/components/schemas/B"}), &names());
+        assert_eq!(t, json!({}));
+        let t = translate(&json!({"type": "integr", "minimum": 1}), &names());
+        assert_eq!(t, json!({"minimum": 1}));
+    }
+
+    fn names() -> BTreeSet<&'static str> {
+        BTreeSet::from(["A"])
+    }
+
+    #[test]
+    fn integer_formats_bound_the_value() {
+        let t = translate(&json!({"type": "integer", "format": "int32"}), &names());
+        assert_eq!(t["maximum"], json!(2147483647));
+    }
+
+    #[test]
+    fn formats() {
+        assert!(is_uuid("4b1f0c3e-8d2a-4f61-9a7e-2c5d9e0b7a14"));
+        assert!(!is_uuid("4b1f0c3e-8d2a-4f61-9a7e-2c5d9e0b7a1"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("10/12/2022"));
     }
 }
