@@ -65,16 +65,31 @@ pub fn operation(id: &str) -> (String, String, &'static Value) {
     panic!("no operation {id} in the spec")
 }
 
-/// The example of the request body of operation `id`.
+/// The example of the JSON request body of operation `id` (`Null` when the operation has no
+/// JSON body, such as the multipart upload `create_bank_credit_note`).
 pub fn request_example(id: &str) -> Value {
     let (_, _, op) = operation(id);
     let body = resolve(&op["requestBody"]);
     body["content"]["application/json"]["example"].clone()
 }
 
+/// The example of the `multipart/form-data` request body of operation `id`: the parts by name
+/// (`Null` when the operation has no such body).
+pub fn form_example(id: &str) -> Value {
+    let (_, _, op) = operation(id);
+    let body = resolve(&op["requestBody"]);
+    body["content"]["multipart/form-data"]["example"].clone()
+}
+
 /// The request body example of `id`, decoded into the client's type for it.
 pub fn request_body<T: serde::de::DeserializeOwned>(id: &str) -> T {
-    serde_json::from_value(request_example(id)).expect("the request example fits the type")
+    let example = request_example(id);
+    assert!(
+        !example.is_null(),
+        "{id}: no application/json request example"
+    );
+    serde_json::from_value(example)
+        .unwrap_or_else(|e| panic!("{id}: the request example does not fit the type: {e}"))
 }
 
 /// The success status and example response of operation `id`.
