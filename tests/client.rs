@@ -109,7 +109,11 @@ fn four_environments_selectable_by_name() {
         assert_eq!(environment.base_url(), url);
         // In any case, and `_` for `-`, as an environment variable would say it.
         let shouted = name.to_uppercase().replace('-', "_");
-        assert_eq!(shouted.parse::<Environment>().ok(), Some(environment), "{shouted}");
+        assert_eq!(
+            shouted.parse::<Environment>().ok(),
+            Some(environment),
+            "{shouted}"
+        );
         let client = Client::builder()
             .token("t")
             .environment(parsed)
