@@ -45,6 +45,7 @@ pub fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
 /// success is a 201; what a success answer's headers said is not kept (Prism, run with
 /// `--errors`, turns a request that breaks the spec into an error answer, whose status,
 /// headers and body are kept).
+#[allow(clippy::result_large_err)] // The outcome of `send()`, whose error progenitor defines.
 pub fn upload_outcome(
     result: Result<types::BankCreditNoteEnvelope, securities_api::Error>,
 ) -> Outcome {
