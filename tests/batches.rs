@@ -50,7 +50,7 @@ async fn create_batch() {
             async move {
                 let body = types::NewBatchRequest {
                     batch: types::NewBatch {
-                        number: "L-2022-118".into(),
+                        number: "L-2023-118".into(),
                         quantity: 2,
                     },
                 };

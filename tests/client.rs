@@ -66,32 +66,145 @@ fn builder_rejects_an_invalid_user_agent() {
     );
 }
 
+/// The four environments: name, variant, base URL.
+const ENVIRONMENTS: [(&str, Environment, &str); 4] = [
+    (
+        "production",
+        Environment::Production,
+        "https://app.securities.com.br/api",
+    ),
+    (
+        "staging",
+        Environment::Staging,
+        "https://app-sandbox.securities.com.br/api",
+    ),
+    (
+        "api-production",
+        Environment::ApiProduction,
+        "https://api.securities.com.br",
+    ),
+    (
+        "api-staging",
+        Environment::ApiStaging,
+        "https://api-staging.securities.com.br",
+    ),
+];
+
 #[test]
-fn environments_take_their_urls_from_the_spec() {
-    let production = Client::builder().token("t").build().expect("client");
-    assert_eq!(production.base_url(), "https://api.securities.com.br");
-    assert_eq!(production.environment(), Some(Environment::Production));
-    let staging = Client::builder()
+fn production_is_the_default() {
+    let client = Client::builder().token("t").build().expect("client");
+    assert_eq!(client.base_url(), "https://app.securities.com.br/api");
+    assert_eq!(client.environment(), Some(Environment::Production));
+    assert_eq!(Environment::default(), Environment::Production);
+}
+
+#[test]
+fn four_environments_selectable_by_name() {
+    assert_eq!(Environment::ALL.len(), 4);
+    for (name, environment, url) in ENVIRONMENTS {
+        let parsed: Environment = name.parse().expect(name);
+        assert_eq!(parsed, environment, "{name}");
+        assert_eq!(environment.name(), name);
+        assert_eq!(environment.to_string(), name);
+        assert_eq!(environment.base_url(), url);
+        // In any case, and `_` for `-`, as an environment variable would say it.
+        let shouted = name.to_uppercase().replace('-', "_");
+        assert_eq!(
+            shouted.parse::<Environment>().ok(),
+            Some(environment),
+            "{shouted}"
+        );
+        let client = Client::builder()
+            .token("t")
+            .environment(parsed)
+            .build()
+            .expect("client");
+        assert_eq!(client.base_url(), url, "{name}");
+        assert_eq!(client.environment(), Some(environment), "{name}");
+    }
+    for wrong in ["homologacao", "prod", "sandbox", "api", ""] {
+        let error = wrong.parse::<Environment>().expect_err(wrong);
+        assert!(
+            matches!(&error, ConfigError::InvalidEnvironment(given) if given == wrong),
+            "{wrong:?}: {error:?}"
+        );
+    }
+}
+
+#[test]
+fn a_base_url_wins_over_the_environment() {
+    let client = Client::builder()
         .token("t")
-        .environment(Environment::Staging)
+        .environment(Environment::ApiStaging)
+        .base_url("http://127.0.0.1:9/api/")
         .build()
         .expect("client");
-    assert_eq!(staging.base_url(), "https://api-staging.securities.com.br");
-    assert_eq!(Environment::Staging.base_url(), staging.base_url());
-    assert_eq!(
-        "STAGING".parse::<Environment>().expect("parse"),
-        Environment::Staging
-    );
-    assert!("homologacao".parse::<Environment>().is_err());
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+    assert_eq!(client.environment(), None);
+}
 
-    // The URLs are the spec's servers, not typed a second time.
+/// `Client::from_env` reads `SECURITIES_ENV`. The only test of this binary that touches the
+/// process's environment (the others never read it).
+#[test]
+fn securities_env_names_the_four_environments() {
+    std::env::remove_var("SECURITIES_BASE_URL");
+    std::env::set_var("SECURITIES_TOKEN", "t");
+    std::env::remove_var("SECURITIES_ENV");
+    let default = Client::from_env().expect("client");
+    assert_eq!(default.environment(), Some(Environment::Production));
+    assert_eq!(default.base_url(), "https://app.securities.com.br/api");
+    for (name, environment, url) in ENVIRONMENTS {
+        std::env::set_var("SECURITIES_ENV", name);
+        let client = Client::from_env().expect(name);
+        assert_eq!(client.environment(), Some(environment), "{name}");
+        assert_eq!(client.base_url(), url, "{name}");
+    }
+    std::env::set_var("SECURITIES_ENV", "homologacao");
+    let error = Client::from_env().expect_err("unknown");
+    assert!(
+        matches!(&error, ConfigError::InvalidEnvironment(name) if name == "homologacao"),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("production, staging, api-production, api-staging"),
+        "{error}"
+    );
+    std::env::set_var("SECURITIES_ENV", "api-staging");
+    std::env::set_var("SECURITIES_BASE_URL", "http://127.0.0.1:9/api/");
+    let custom = Client::from_env().expect("client");
+    assert_eq!(custom.base_url(), "http://127.0.0.1:9/api");
+    assert_eq!(custom.environment(), None);
+    for name in ["SECURITIES_ENV", "SECURITIES_BASE_URL", "SECURITIES_TOKEN"] {
+        std::env::remove_var(name);
+    }
+}
+
+#[test]
+fn environments_take_their_urls_from_the_spec() {
+    // The URLs are the spec's servers, in order, not typed a second time.
     let servers: Vec<&str> = common::spec()["servers"]
         .as_array()
         .expect("servers")
         .iter()
         .map(|s| s["url"].as_str().expect("url"))
         .collect();
-    assert_eq!(servers, [production.base_url(), staging.base_url()]);
+    let names: Vec<&str> = common::spec()["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .map(|s| s["x-environment"].as_str().expect("x-environment"))
+        .collect();
+    let urls: Vec<&str> = Environment::ALL.iter().map(|e| e.base_url()).collect();
+    let all_names: Vec<&str> = Environment::ALL.iter().map(|e| e.name()).collect();
+    assert_eq!(servers, urls);
+    assert_eq!(names, all_names);
+    assert_eq!(
+        ENVIRONMENTS.map(|(name, ..)| name).to_vec(),
+        all_names,
+        "the table above follows the spec"
+    );
 }
 
 #[tokio::test]

@@ -443,7 +443,7 @@ async fn absent_and_null_optional_fields_decode() {
         0 => Reply::json(200, &json!({"proposal": {"id": 7}})),
         _ => Reply::json(
             200,
-            &json!({"proposal": {"id": 7, "number": null, "document": null, "document_data": null, "installments": null}}),
+            &json!({"proposal": {"id": 7, "number": null, "documents": [], "document_data": null, "installments": null}}),
         ),
     })
     .await;
@@ -458,7 +458,8 @@ async fn absent_and_null_optional_fields_decode() {
             .proposal;
         assert_eq!(proposal.id, 7);
         assert_eq!(proposal.number, None);
-        assert!(proposal.document.is_none());
+        assert!(proposal.documents.is_empty());
+        assert!(proposal.document_data.is_none());
     }
     assert_eq!(server.count(), 2);
 }

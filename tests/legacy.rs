@@ -126,8 +126,8 @@ async fn legacy_link_signer() {
             async move {
                 let body = types::LegacyNewSignerLinkRequest {
                     list: types::LegacyNewSignerLink {
-                        document_id: 7790,
-                        group: Some("1".into()),
+                        document_id: 7785,
+                        group: Some(1),
                         message: Some("Por favor, assine a CCB 43.".into()),
                         refusable: false,
                     },
@@ -183,13 +183,15 @@ async fn legacy_execute_assignment() {
         |c| {
             async move {
                 let body = types::LegacyExecuteAssignment {
-                    process: "CS-2022-0311".into(),
+                    process: "CS-2023-0311".into(),
                     contracts: vec![
                         types::LegacyContract {
                             number: "43".into(),
+                            issuer_name: Some("Otávio Campos Reis".into()),
                         },
                         types::LegacyContract {
                             number: "44".into(),
+                            issuer_name: Some("Lívia Moreira Santos".into()),
                         },
                     ],
                 };

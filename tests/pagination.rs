@@ -182,15 +182,15 @@ async fn starts_at_the_page_set_and_keeps_the_filters_under_a_path_prefix() {
     let server = strict_server().await;
     let page = |id: i64, current: i64, next: Option<i64>| {
         json!({
-            "securities": [{"id": id, "number": "CCB-2022-0042"}],
+            "bank_credit_notes": [{"id": id, "number": "CCB-2023-0042"}],
             "page_infos": {"current_page": current, "next_page": next},
         })
     };
     for (asked, body) in [("4", page(40, 4, Some(5))), ("5", page(50, 5, None))] {
         Mock::given(method("GET"))
-            .and(path("/gateway/v1/securities"))
+            .and(path("/gateway/v1/bank_credit_notes"))
             .and(query_param("page", asked))
-            .and(query_param("number", "CCB-2022-0042"))
+            .and(query_param("number", "CCB-2023-0042"))
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
             .expect(1)
             .mount(&server)
@@ -198,8 +198,8 @@ async fn starts_at_the_page_set_and_keeps_the_filters_under_a_path_prefix() {
     }
     let client = client(&server, "/gateway");
     let ids: Vec<i64> = client
-        .list_securities()
-        .number("CCB-2022-0042")
+        .list_bank_credit_notes()
+        .number("CCB-2023-0042")
         .page(4)
         .stream()
         .map_ok(|s| s.id)
@@ -210,6 +210,48 @@ async fn starts_at_the_page_set_and_keeps_the_filters_under_a_path_prefix() {
 }
 
 #[tokio::test]
+async fn the_duplicates_filter_follows_every_page() {
+    let server = strict_server().await;
+    let page = |id: i64, current: i64, next: Option<i64>| {
+        json!({
+            "duplicates": [{"id": id, "number": "DM-2023-0310"}],
+            "page_infos": {"current_page": current, "next_page": next},
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/duplicates"))
+        .and(query_param_is_missing("page"))
+        .and(query_param("number", "DM-2023-0310"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(350, 1, Some(2))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/duplicates"))
+        .and(query_param("page", "2"))
+        .and(query_param("number", "DM-2023-0310"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(351, 2, None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let numbers: Vec<(i64, Option<String>)> = client(&server, "")
+        .list_duplicates()
+        .number("DM-2023-0310")
+        .stream()
+        .map_ok(|d| (d.id, d.number))
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(
+        numbers,
+        [
+            (350, Some("DM-2023-0310".to_string())),
+            (351, Some("DM-2023-0310".to_string()))
+        ]
+    );
+}
+
+#[tokio::test]
 async fn every_operation_with_page_is_paginated() {
     let with_page: Vec<&str> = OPERATIONS
         .iter()
@@ -217,7 +259,31 @@ async fn every_operation_with_page_is_paginated() {
         .map(|op| op.id)
         .collect();
     assert_eq!(with_page, PAGINATED_OPERATIONS);
-    assert_eq!(PAGINATED_OPERATIONS.len(), 8);
+    assert_eq!(
+        PAGINATED_OPERATIONS,
+        [
+            "list_proposals",
+            "list_signers",
+            "list_document_signers",
+            "list_bank_credit_notes",
+            "list_arrangements",
+            "list_batches",
+            "list_security_batches",
+            "list_duplicates",
+            "list_duplicate_security_batches",
+            "list_signer_links",
+        ]
+    );
+    // And they are exactly the lists whose answer has `page_infos`.
+    for op in OPERATIONS {
+        let (_, example) = common::success_example(op.id);
+        assert_eq!(
+            example.get("page_infos").is_some(),
+            PAGINATED_OPERATIONS.contains(&op.id),
+            "{}",
+            op.id
+        );
+    }
 }
 
 /// Every paginated list follows `next_page` from the spec's own example page.
@@ -230,24 +296,6 @@ async fn every_paginated_list_follows_its_spec_example() {
             "list_proposals",
             client
                 .list_proposals()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_securities",
-            client
-                .list_securities()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_arrangements",
-            client
-                .list_arrangements()
                 .stream()
                 .try_collect::<Vec<_>>()
                 .map_ok(|v| v.len())
@@ -273,6 +321,24 @@ async fn every_paginated_list_follows_its_spec_example() {
                 .boxed(),
         ),
         (
+            "list_bank_credit_notes",
+            client
+                .list_bank_credit_notes()
+                .stream()
+                .try_collect::<Vec<_>>()
+                .map_ok(|v| v.len())
+                .boxed(),
+        ),
+        (
+            "list_arrangements",
+            client
+                .list_arrangements()
+                .stream()
+                .try_collect::<Vec<_>>()
+                .map_ok(|v| v.len())
+                .boxed(),
+        ),
+        (
             "list_batches",
             client
                 .list_batches()
@@ -285,6 +351,25 @@ async fn every_paginated_list_follows_its_spec_example() {
             "list_security_batches",
             client
                 .list_security_batches()
+                .batch_id(118)
+                .stream()
+                .try_collect::<Vec<_>>()
+                .map_ok(|v| v.len())
+                .boxed(),
+        ),
+        (
+            "list_duplicates",
+            client
+                .list_duplicates()
+                .stream()
+                .try_collect::<Vec<_>>()
+                .map_ok(|v| v.len())
+                .boxed(),
+        ),
+        (
+            "list_duplicate_security_batches",
+            client
+                .list_duplicate_security_batches()
                 .batch_id(118)
                 .stream()
                 .try_collect::<Vec<_>>()

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{check_operation, request_body, to_json, Expect};
+use common::{
+    check_escaped_number, check_operation, request_body, to_json, Expect, AWKWARD_NUMBER,
+};
 use futures::FutureExt;
 
 #[tokio::test]
@@ -69,5 +71,44 @@ async fn create_proposal() {
             .boxed()
         },
     )
+    .await;
+}
+
+#[tokio::test]
+async fn get_proposal_by_number() {
+    check_operation(
+        Expect {
+            op: "get_proposal_by_number",
+            method: "GET",
+            path: "/v1/proposals/bynumber/CCB-2023-0042",
+            query: &[],
+            body: false,
+        },
+        |c| {
+            async move {
+                c.get_proposal_by_number()
+                    .number("CCB-2023-0042")
+                    .call()
+                    .await
+                    .map(to_json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_proposal_by_number_escapes_the_number() {
+    check_escaped_number("get_proposal_by_number", "/v1/proposals/bynumber", |c| {
+        async move {
+            c.get_proposal_by_number()
+                .number(AWKWARD_NUMBER)
+                .call()
+                .await
+                .map(to_json)
+        }
+        .boxed()
+    })
     .await;
 }

@@ -68,8 +68,15 @@ async fn create_security_batch() {
         },
         |c| {
             async move {
+                // The spec's request example, written as a caller would.
                 let body = types::NewSecurityBatchRequest {
-                    security_batch: types::NewSecurityBatch { security_id: 931 },
+                    security_batch: types::NewSecurityBatch {
+                        security_data: types::SecurityData {
+                            number: "CCB-2023-0042".into(),
+                            assignor_name: Some("Crédito Serra Azul SCD S.A.".into()),
+                            cession_value: Some("48250.75".into()),
+                        },
+                    },
                 };
                 c.create_security_batch()
                     .batch_id(402)

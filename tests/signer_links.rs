@@ -48,11 +48,15 @@ async fn link_signer() {
         },
         |c| {
             async move {
+                // The spec's request example, written as a caller would.
                 let body = types::NewSignerLinkRequest {
                     list: types::NewSignerLink {
-                        signer_id: 208,
+                        signer_id: 209,
                         document_id: 7781,
                         sign_as: Some(types::SignAs::Party),
+                        group: Some(1),
+                        message: Some("Please sign the credit note CCB-2023-0042.".into()),
+                        refusable: Some(false),
                     },
                 };
                 c.link_signer().body(body).call().await.map(to_json)

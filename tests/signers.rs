@@ -19,6 +19,11 @@ fn new_signer() -> types::NewSignerRequest {
             auth: types::SignerAuth::Email,
             communicate_by: types::CommunicateBy::Email,
             sign_as: types::SignAs::Party,
+            selfie_enabled: false,
+            handwritten_enabled: false,
+            official_document_enabled: false,
+            liveness_enabled: false,
+            facial_biometrics_enabled: false,
         },
     }
 }
@@ -44,11 +49,11 @@ async fn get_signer() {
         Expect {
             op: "get_signer",
             method: "GET",
-            path: "/v1/signers/208",
+            path: "/v1/signers/209",
             query: &[],
             body: false,
         },
-        |c| async move { c.get_signer().id(208).call().await.map(to_json) }.boxed(),
+        |c| async move { c.get_signer().id(209).call().await.map(to_json) }.boxed(),
     )
     .await;
 }
@@ -108,7 +113,7 @@ async fn get_document_signer() {
         Expect {
             op: "get_document_signer",
             method: "GET",
-            path: "/v1/documents/7781/signers/208",
+            path: "/v1/documents/7781/signers/209",
             query: &[],
             body: false,
         },
@@ -116,7 +121,7 @@ async fn get_document_signer() {
             async move {
                 c.get_document_signer()
                     .document_id(7781)
-                    .id(208)
+                    .id(209)
                     .call()
                     .await
                     .map(to_json)
@@ -142,6 +147,55 @@ async fn create_document_signer() {
                 c.create_document_signer()
                     .document_id(7781)
                     .body(new_signer())
+                    .call()
+                    .await
+                    .map(to_json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_signer_by_key() {
+    check_operation(
+        Expect {
+            op: "get_signer_by_key",
+            method: "GET",
+            path: "/v1/signers/bykey/2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10",
+            query: &[],
+            body: false,
+        },
+        |c| {
+            async move {
+                c.get_signer_by_key()
+                    .key("2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10")
+                    .call()
+                    .await
+                    .map(to_json)
+            }
+            .boxed()
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_document_signer_by_key() {
+    check_operation(
+        Expect {
+            op: "get_document_signer_by_key",
+            method: "GET",
+            path: "/v1/documents/7781/signers/bykey/2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10",
+            query: &[],
+            body: false,
+        },
+        |c| {
+            async move {
+                c.get_document_signer_by_key()
+                    .document_id(7781)
+                    .key("2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10")
                     .call()
                     .await
                     .map(to_json)

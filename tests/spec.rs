@@ -2,28 +2,27 @@
 
 mod common;
 
+use serde_json::Value;
+
 /// The manual's operations: operationId, method, path, success status.
-const MANUAL: [(&str, &str, &str, u16); 33] = [
+const MANUAL: [(&str, &str, &str, u16); 46] = [
     ("list_proposals", "GET", "/v1/proposals", 200),
-    ("get_proposal", "GET", "/v1/proposals/{id}", 200),
     ("create_proposal", "POST", "/v1/proposals", 201),
-    ("list_securities", "GET", "/v1/securities", 200),
-    ("get_security", "GET", "/v1/securities/{id}", 200),
-    ("list_arrangements", "GET", "/v1/arrangements", 200),
-    ("get_arrangement", "GET", "/v1/arrangements/{id}", 200),
+    ("get_proposal", "GET", "/v1/proposals/{id}", 200),
+    (
+        "get_proposal_by_number",
+        "GET",
+        "/v1/proposals/bynumber/{number}",
+        200,
+    ),
     ("list_signers", "GET", "/v1/signers", 200),
-    ("get_signer", "GET", "/v1/signers/{id}", 200),
     ("create_signer", "POST", "/v1/signers", 201),
+    ("get_signer", "GET", "/v1/signers/{id}", 200),
+    ("get_signer_by_key", "GET", "/v1/signers/bykey/{key}", 200),
     (
         "list_document_signers",
         "GET",
         "/v1/documents/{document_id}/signers",
-        200,
-    ),
-    (
-        "get_document_signer",
-        "GET",
-        "/v1/documents/{document_id}/signers/{id}",
         200,
     ),
     (
@@ -32,22 +31,66 @@ const MANUAL: [(&str, &str, &str, u16); 33] = [
         "/v1/documents/{document_id}/signers",
         201,
     ),
+    (
+        "get_document_signer",
+        "GET",
+        "/v1/documents/{document_id}/signers/{id}",
+        200,
+    ),
+    (
+        "get_document_signer_by_key",
+        "GET",
+        "/v1/documents/{document_id}/signers/bykey/{key}",
+        200,
+    ),
+    (
+        "get_document_by_key",
+        "GET",
+        "/v1/documents/bykey/{key}",
+        200,
+    ),
+    (
+        "list_bank_credit_notes",
+        "GET",
+        "/v1/bank_credit_notes",
+        200,
+    ),
+    (
+        "create_bank_credit_note",
+        "POST",
+        "/v1/bank_credit_notes",
+        201,
+    ),
+    (
+        "get_bank_credit_note",
+        "GET",
+        "/v1/bank_credit_notes/{id}",
+        200,
+    ),
+    (
+        "get_bank_credit_note_by_number",
+        "GET",
+        "/v1/bank_credit_notes/bynumber/{number}",
+        200,
+    ),
+    ("list_arrangements", "GET", "/v1/arrangements", 200),
+    ("get_arrangement", "GET", "/v1/arrangements/{id}", 200),
     ("list_assignments", "GET", "/v1/assignments", 200),
-    ("get_assignment", "GET", "/v1/assignments/{id}", 200),
     ("create_assignment", "POST", "/v1/assignments", 201),
+    ("get_assignment", "GET", "/v1/assignments/{id}", 200),
+    (
+        "get_assignment_by_number",
+        "GET",
+        "/v1/assignments/bynumber/{number}",
+        200,
+    ),
     ("list_batches", "GET", "/v1/batches", 200),
-    ("get_batch", "GET", "/v1/batches/{id}", 200),
     ("create_batch", "POST", "/v1/batches", 201),
+    ("get_batch", "GET", "/v1/batches/{id}", 200),
     (
         "list_security_batches",
         "GET",
         "/v1/batches/{batch_id}/security_batches",
-        200,
-    ),
-    (
-        "get_security_batch",
-        "GET",
-        "/v1/batches/{batch_id}/security_batches/{id}",
         200,
     ),
     (
@@ -56,11 +99,49 @@ const MANUAL: [(&str, &str, &str, u16); 33] = [
         "/v1/batches/{batch_id}/security_batches",
         201,
     ),
+    (
+        "get_security_batch",
+        "GET",
+        "/v1/batches/{batch_id}/security_batches/{id}",
+        200,
+    ),
+    ("list_duplicates", "GET", "/v1/duplicates", 200),
+    ("get_duplicate", "GET", "/v1/duplicates/{id}", 200),
+    (
+        "get_duplicate_by_number",
+        "GET",
+        "/v1/duplicates/bynumber/{number}",
+        200,
+    ),
+    (
+        "list_duplicate_security_batches",
+        "GET",
+        "/v1/batches/{batch_id}/duplicates/security_batches",
+        200,
+    ),
+    (
+        "create_duplicate_security_batch",
+        "POST",
+        "/v1/batches/{batch_id}/duplicates/security_batches",
+        201,
+    ),
+    (
+        "get_duplicate_security_batch",
+        "GET",
+        "/v1/batches/{batch_id}/duplicates/security_batches/{id}",
+        200,
+    ),
     ("list_signer_links", "GET", "/v1/lists", 200),
-    ("get_signer_link", "GET", "/v1/lists/{id}", 200),
     ("link_signer", "POST", "/v1/lists", 201),
+    ("get_signer_link", "GET", "/v1/lists/{id}", 200),
     ("legacy_create_proposal", "POST", "/legacy/proposals", 201),
     ("legacy_get_security", "GET", "/legacy/securities/{id}", 200),
+    (
+        "legacy_create_assignment",
+        "POST",
+        "/legacy/assignments",
+        201,
+    ),
     (
         "legacy_get_assignment",
         "GET",
@@ -81,18 +162,63 @@ const MANUAL: [(&str, &str, &str, u16); 33] = [
         201,
     ),
     (
-        "legacy_create_assignment",
-        "POST",
-        "/legacy/assignments",
-        201,
-    ),
-    (
         "legacy_execute_assignment",
         "POST",
         "/legacy/contracts",
         202,
     ),
 ];
+
+/// The operations the spec declares: operationId, method, path and success status.
+fn specified() -> Vec<(String, String, String, u16)> {
+    let mut operations = Vec::new();
+    for (path, item) in common::spec()["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let Some(id) = op["operationId"].as_str() else {
+                continue;
+            };
+            let successes: Vec<u16> = op["responses"]
+                .as_object()
+                .expect("responses")
+                .keys()
+                .filter(|status| status.starts_with('2'))
+                .map(|status| status.parse().expect("numeric status"))
+                .collect();
+            assert_eq!(successes.len(), 1, "{id}: one success status");
+            operations.push((
+                id.to_string(),
+                method.to_uppercase(),
+                path.clone(),
+                successes[0],
+            ));
+        }
+    }
+    operations
+}
+
+fn manual() -> Vec<(String, String, String, u16)> {
+    MANUAL
+        .iter()
+        .map(|(id, method, path, status)| {
+            (
+                id.to_string(),
+                method.to_string(),
+                path.to_string(),
+                *status,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_spec_has_exactly_the_operations_of_the_manual() {
+    let mut spec = specified();
+    let mut manual = manual();
+    assert_eq!(spec.len(), 46);
+    spec.sort();
+    manual.sort();
+    assert_eq!(spec, manual);
+}
 
 #[test]
 fn the_client_has_every_operation_of_the_manual() {
@@ -101,9 +227,141 @@ fn the_client_has_every_operation_of_the_manual() {
         .map(|op| (op.id, op.method, op.path, op.success_status))
         .collect();
     let mut manual = MANUAL.to_vec();
+    assert_eq!(generated.len(), 46);
     generated.sort();
     manual.sort();
     assert_eq!(generated, manual);
+}
+
+#[test]
+fn the_client_lists_the_operations_in_the_order_of_the_spec() {
+    let generated: Vec<&str> = securities_api::OPERATIONS.iter().map(|op| op.id).collect();
+    // The YAML document itself, whose maps keep their order (the JSON view sorts its keys).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/securities-api.yaml");
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML");
+    let mut spec = Vec::new();
+    for (_, item) in yaml["paths"].as_mapping().expect("paths") {
+        for (_, op) in item.as_mapping().expect("path item") {
+            if let Some(id) = op["operationId"].as_str() {
+                spec.push(id);
+            }
+        }
+    }
+    assert_eq!(generated, spec);
+}
+
+/// Every object anywhere under `value` that has the key `key`, with its JSON pointer.
+fn objects_with<'a>(value: &'a Value, key: &str, at: String, found: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key(key) {
+                found.push((at.clone(), value));
+            }
+            for (k, v) in map {
+                objects_with(v, key, format!("{at}/{k}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                objects_with(v, key, format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_schema_has_a_closed_enum() {
+    let mut closed = Vec::new();
+    objects_with(common::spec(), "enum", String::new(), &mut closed);
+    let at: Vec<&str> = closed.iter().map(|(at, _)| at.as_str()).collect();
+    assert!(at.is_empty(), "closed enumerations: {at:?}");
+
+    // The open ones are strings that list their known values.
+    let mut open = Vec::new();
+    objects_with(
+        common::spec(),
+        "x-extensible-enum",
+        String::new(),
+        &mut open,
+    );
+    assert!(!open.is_empty(), "the spec has open enumerations");
+    for (at, schema) in open {
+        assert_eq!(schema["type"], "string", "{at}");
+        let known = schema["x-extensible-enum"].as_array().expect("a list");
+        assert!(!known.is_empty(), "{at}: known values");
+        assert!(known.iter().all(Value::is_string), "{at}: {known:?}");
+    }
+}
+
+#[test]
+fn the_servers_are_the_manuals_hosts_in_order() {
+    let servers: Vec<&str> = common::spec()["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .map(|s| s["url"].as_str().expect("url"))
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            "https://app.securities.com.br/api",
+            "https://app-sandbox.securities.com.br/api",
+            "https://api.securities.com.br",
+            "https://api-staging.securities.com.br",
+        ]
+    );
+    let environments: Vec<&str> = securities_api::Environment::ALL
+        .iter()
+        .map(|e| e.base_url())
+        .collect();
+    assert_eq!(environments, servers);
+}
+
+#[test]
+fn the_upload_is_the_only_operation_without_a_json_body_example_it_needs() {
+    for op in securities_api::OPERATIONS {
+        let (_, _, spec) = common::operation(op.id);
+        if spec.get("requestBody").is_none() {
+            continue;
+        }
+        let json = common::request_example(op.id);
+        let form = common::form_example(op.id);
+        if op.id == "create_bank_credit_note" {
+            assert!(json.is_null(), "{}: not JSON", op.id);
+            let mut parts: Vec<&str> = form
+                .as_object()
+                .expect("the parts of the multipart example")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            parts.sort_unstable();
+            assert_eq!(
+                parts,
+                [
+                    "document_data",
+                    "file",
+                    "installments",
+                    "issuer_document",
+                    "issuer_full_name",
+                    "number",
+                    "signature_provider",
+                    "signed",
+                ]
+            );
+            let data = form["document_data"]
+                .as_str()
+                .expect("document_data is text");
+            assert!(
+                serde_json::from_str::<Value>(data).is_ok_and(|v| v.is_object()),
+                "document_data is a JSON object serialised as text: {data}"
+            );
+        } else {
+            assert!(json.is_object(), "{}: a JSON request example", op.id);
+            assert!(form.is_null(), "{}", op.id);
+        }
+    }
 }
 
 #[test]
@@ -120,7 +378,7 @@ fn paginated_operations_are_the_lists_with_page_infos() {
         .filter(|op| op.paginated)
         .map(|op| op.id)
         .collect();
-    assert_eq!(paginated.len(), 8, "{paginated:?}");
+    assert_eq!(paginated.len(), 10, "{paginated:?}");
     for id in paginated {
         let (_, example) = common::success_example(id);
         assert!(

@@ -1,6 +1,7 @@
 //! Test support: the spec's examples, a local HTTP server that accepts exactly one expected
 //! request and fails loudly on anything else, and a JSON comparison that tolerates what a
-//! typed round trip legitimately changes (time zones of timestamps, null versus absent).
+//! typed round trip legitimately changes (time zones of timestamps, null or empty list versus
+//! absent).
 
 #![allow(dead_code)]
 
@@ -65,16 +66,31 @@ pub fn operation(id: &str) -> (String, String, &'static Value) {
     panic!("no operation {id} in the spec")
 }
 
-/// The example of the request body of operation `id`.
+/// The example of the JSON request body of operation `id` (`Null` when the operation has no
+/// JSON body, such as the multipart upload `create_bank_credit_note`).
 pub fn request_example(id: &str) -> Value {
     let (_, _, op) = operation(id);
     let body = resolve(&op["requestBody"]);
     body["content"]["application/json"]["example"].clone()
 }
 
+/// The example of the `multipart/form-data` request body of operation `id`: the parts by name
+/// (`Null` when the operation has no such body).
+pub fn form_example(id: &str) -> Value {
+    let (_, _, op) = operation(id);
+    let body = resolve(&op["requestBody"]);
+    body["content"]["multipart/form-data"]["example"].clone()
+}
+
 /// The request body example of `id`, decoded into the client's type for it.
 pub fn request_body<T: serde::de::DeserializeOwned>(id: &str) -> T {
-    serde_json::from_value(request_example(id)).expect("the request example fits the type")
+    let example = request_example(id);
+    assert!(
+        !example.is_null(),
+        "{id}: no application/json request example"
+    );
+    serde_json::from_value(example)
+        .unwrap_or_else(|e| panic!("{id}: the request example does not fit the type: {e}"))
 }
 
 /// The success status and example response of operation `id`.
@@ -290,7 +306,8 @@ pub async fn check_operation(expect: Expect, call: Call) {
 }
 
 /// Compares two JSON values the way a typed round trip may legitimately change them: a null
-/// and an absent key are the same, timestamps compare as instants, numbers as numbers.
+/// and an absent key are the same, and so are an empty list and an absent one; timestamps
+/// compare as instants, numbers as numbers.
 pub fn same_json(expected: &Value, actual: &Value) -> Result<(), String> {
     compare(expected, actual, "$")
 }
@@ -310,6 +327,9 @@ fn compare(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
             .zip(a)
             .enumerate()
             .try_for_each(|(i, (e, a))| compare(e, a, &format!("{at}[{i}]"))),
+        // An optional list decodes to an empty `Vec` when empty or absent, and an empty `Vec`
+        // is left out when it is serialized again.
+        (Value::Array(e), Value::Null) | (Value::Null, Value::Array(e)) if e.is_empty() => Ok(()),
         (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Ok(()),
         (Value::String(e), Value::String(a)) if e == a => Ok(()),
         (Value::String(e), Value::String(a)) => {
@@ -324,4 +344,36 @@ fn compare(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
         (e, a) if e == a => Ok(()),
         (e, a) => Err(format!("{at}: expected {e}, got {a}")),
     }
+}
+
+/// A business number that must be escaped in a path: a space, a `/` and a `#`.
+pub const AWKWARD_NUMBER: &str = "CCB 2023/0042#1";
+
+/// [`AWKWARD_NUMBER`] as it must travel: percent-encoded, as one path segment.
+pub const AWKWARD_NUMBER_ON_THE_WIRE: &str = "CCB%202023%2F0042%231";
+
+/// Calls `op` (through `call`, which must ask for [`AWKWARD_NUMBER`]) and checks the raw path
+/// the server received, byte for byte: `parent` followed by one segment,
+/// [`AWKWARD_NUMBER_ON_THE_WIRE`], with no query and nothing cut off at the `#`.
+pub async fn check_escaped_number(op: &'static str, parent: &'static str, call: Call) {
+    let (status, example) = success_example(op);
+    let server = strict_server().await;
+    let expected = format!("{parent}/{AWKWARD_NUMBER_ON_THE_WIRE}");
+    let wanted = expected.clone();
+    Mock::given(move |request: &Request| request.url.path() == wanted)
+        .respond_with(ResponseTemplate::new(status).set_body_json(&example))
+        .named(format!("{op} with an escaped number"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = call(client(&server, "")).await;
+    let received = server.received_requests().await.unwrap_or_default();
+    let paths: Vec<&str> = received.iter().map(|r| r.url.path()).collect();
+    answer.unwrap_or_else(|e| panic!("{op}: {e:?}; the server received {paths:?}"));
+    assert_eq!(paths, [expected.as_str()], "{op}");
+    let last = paths[0].rsplit('/').next().expect("a last segment");
+    assert_eq!(last, AWKWARD_NUMBER_ON_THE_WIRE, "{op}: one segment");
+    assert_eq!(received[0].url.query(), None, "{op}");
+    assert_eq!(received[0].url.fragment(), None, "{op}");
+    server.verify().await;
 }
