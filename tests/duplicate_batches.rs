@@ -77,6 +77,7 @@ async fn create_duplicate_security_batch() {
                             issuer_document: "12345678000195".into(),
                             total_value: 18430.9,
                             invoice: "000451".into(),
+                            extra: Default::default(),
                         },
                     },
                 };

@@ -188,10 +188,12 @@ async fn legacy_execute_assignment() {
                         types::LegacyContract {
                             number: "43".into(),
                             issuer_name: Some("Otávio Campos Reis".into()),
+                            extra: Default::default(),
                         },
                         types::LegacyContract {
                             number: "44".into(),
                             issuer_name: Some("Lívia Moreira Santos".into()),
+                            extra: Default::default(),
                         },
                     ],
                 };
