@@ -98,6 +98,8 @@ where
             }
         };
         progress.pages += 1;
+        // Items go on lines of their own when stdout is the same terminal.
+        progress.clear();
         for item in page.into_items() {
             line.clear();
             if let Err(e) = serde_json::to_writer(&mut line, &item) {
@@ -162,6 +164,14 @@ impl<'a> Progress<'a> {
                 plural(self.items)
             );
             self.shown = true;
+        }
+    }
+
+    /// Erases the progress line, to be drawn again after the next page.
+    fn clear(&mut self) {
+        if self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+            self.shown = false;
         }
     }
 
