@@ -607,8 +607,16 @@ pub fn generate_cli(name: &str, yaml: &str) -> Result<String, String> {
         progenitor::Generator::new(&settings(&spec)).cli(&generated_spec, "securities_api")
     })?;
     let code = adapt_cli(&tokens.to_string()).map_err(|e| format!("{name}: {e}"))?;
-    let file: syn::File = syn::parse_str(&code)
+    let mut file: syn::File = syn::parse_str(&code)
         .map_err(|e| format!("{name}: progenitor produced CLI code that does not parse: {e}"))?;
+    let split = split_cli_requests(&mut file).map_err(|e| format!("{name}: {e}"))?;
+    let expected = operations(&generated_spec)?.len();
+    if split != expected {
+        return Err(format!(
+            "{name}: progenitor's CLI output changed ({split} of {expected} operations split); \
+             update `split_cli_requests` in codegen.rs"
+        ));
+    }
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
 
@@ -739,6 +747,111 @@ fn adapt_cli(code: &str) -> Result<String, String> {
         )
         .replace(TEMPLATE, ""))
 }
+/// Adapts progenitor's `Cli` and `CliConfig`, on the parsed CLI code:
+///
+/// - each `Cli::execute_<op>` is split in two: `request_<op>(matches)` builds the request from
+///   the subcommand's arguments (with the `CliConfig::execute_<op>` hook), and `execute_<op>`
+///   sends it; the binary builds list requests with the same code to follow their pages;
+/// - the request is sent with `call()` instead of `send()`, so that a failure is the crate's
+///   `Error` (bounded text naming the operation and the status): `CliConfig::success_item`
+///   takes the body and `CliConfig::error` that error, and the callbacks that progenitor
+///   declares but never calls for this spec (`success_no_item`, `list_*`) go.
+///
+/// Returns how many operations were split; the caller checks that it is all of them.
+fn split_cli_requests(file: &mut syn::File) -> Result<usize, String> {
+    let changed = |what: &str| {
+        format!(
+            "progenitor's CLI output changed ({what}); update `split_cli_requests` in codegen.rs"
+        )
+    };
+    let text = |stmt: &syn::Stmt| quote::quote!(#stmt).to_string();
+    let send: syn::Stmt = syn::parse_quote!(let result = request.send().await;);
+    let call: syn::Stmt = syn::parse_quote!(let result = request.call().await;);
+    let mut split = 0;
+    let mut callbacks = 0;
+    for item in &mut file.items {
+        match item {
+            syn::Item::Impl(cli)
+                if cli.trait_.is_none()
+                    && matches!(&*cli.self_ty, syn::Type::Path(ty)
+                        if ty.path.segments.last().is_some_and(|s| s.ident == "Cli")) =>
+            {
+                let mut requests: Vec<syn::ImplItem> = Vec::new();
+                for member in &mut cli.items {
+                    let syn::ImplItem::Fn(execute) = member else {
+                        continue;
+                    };
+                    let name = execute.sig.ident.to_string();
+                    let Some(op) = name.strip_prefix("execute_") else {
+                        continue;
+                    };
+                    let stmts = &mut execute.block.stmts;
+                    let at = stmts
+                        .iter()
+                        .position(|stmt| text(stmt) == text(&send))
+                        .ok_or_else(|| changed(&format!("`{name}` has no `request.send()`")))?;
+                    let build: Vec<syn::Stmt> = stmts.drain(..at).collect();
+                    stmts[0] = call.clone();
+                    let request = quote::format_ident!("request_{op}");
+                    stmts.insert(0, syn::parse_quote!(let request = self.#request(matches)?;));
+                    let builder = quote::format_ident!("{}", pascal_case(op));
+                    let doc = format!(
+                        " The `{op}` request that the subcommand's arguments describe, after \
+                         `CliConfig::execute_{op}`."
+                    );
+                    requests.push(syn::parse_quote! {
+                        #[doc = #doc]
+                        pub fn #request(
+                            &self,
+                            matches: &::clap::ArgMatches,
+                        ) -> anyhow::Result<builder::#builder<'_>> {
+                            #(#build)*
+                            Ok(request)
+                        }
+                    });
+                    split += 1;
+                }
+                cli.items.extend(requests);
+            }
+            syn::Item::Trait(config) if config.ident == "CliConfig" => {
+                let before = config.items.len();
+                config.items.retain(|member| {
+                    let syn::TraitItem::Fn(f) = member else {
+                        return true;
+                    };
+                    let name = f.sig.ident.to_string();
+                    !(matches!(name.as_str(), "success_item" | "error" | "success_no_item")
+                        || name.starts_with("list_"))
+                });
+                callbacks = before - config.items.len();
+                config.items.insert(
+                    0,
+                    syn::parse_quote! {
+                        /// A failure, as the crate's error.
+                        fn error(&self, value: &securities_api::Error);
+                    },
+                );
+                config.items.insert(
+                    0,
+                    syn::parse_quote! {
+                        /// The body of a success answer.
+                        fn success_item<T>(&self, value: &T)
+                        where
+                            T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    if callbacks != 7 {
+        return Err(changed(&format!(
+            "`CliConfig` has {callbacks} of the 7 output callbacks"
+        )));
+    }
+    Ok(split)
+}
+
 /// The name of the schema of a success response: `$ref`s to `components.responses` and to
 /// `components.schemas` are followed.
 fn success_schema(

@@ -7,10 +7,10 @@ use assert_cmd::Command;
 use common::{
     error_example, request_example, same_json, spec, strict_server, success_example, TOKEN,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use wiremock::{
-    matchers::{body_json, header, method, path, query_param},
-    Mock, MockServer, ResponseTemplate,
+    matchers::{body_json, header, method, path, query_param, query_param_is_missing},
+    Mock, MockServer, Request, ResponseTemplate,
 };
 
 /// The binary, with no `SECURITIES_*` variable from the environment running the tests.
@@ -52,8 +52,9 @@ fn assert_same(expected: &Value, actual: &Value) {
 async fn get_prints_the_answer_as_json() {
     let server = strict_server().await;
     let (_, example) = success_example("get_proposal");
+    let id = example["proposal"]["id"].to_string();
     Mock::given(method("GET"))
-        .and(path("/gateway/v1/proposals/5120"))
+        .and(path(format!("/gateway/v1/proposals/{id}")))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .respond_with(ResponseTemplate::new(200).set_body_json(&example))
         .expect(1)
@@ -61,7 +62,7 @@ async fn get_prints_the_answer_as_json() {
         .await;
 
     let output = against(&server, "/gateway")
-        .args(["get-proposal", "--id", "5120"])
+        .args(["get-proposal", "--id", &id])
         .output()
         .expect("run");
     assert!(output.status.success(), "{output:?}");
@@ -72,10 +73,14 @@ async fn get_prints_the_answer_as_json() {
 #[tokio::test(flavor = "multi_thread")]
 async fn query_parameters_are_flags() {
     let server = strict_server().await;
-    let (_, example) = success_example("list_securities");
+    let (_, example) = success_example("list_bank_credit_notes");
+    let number = example["bank_credit_notes"][0]["number"]
+        .as_str()
+        .expect("the example has a number")
+        .to_string();
     Mock::given(method("GET"))
-        .and(path("/v1/securities"))
-        .and(query_param("number", "CCB-2022-0042"))
+        .and(path("/v1/bank_credit_notes"))
+        .and(query_param("number", number.as_str()))
         .and(query_param("page", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(&example))
         .expect(1)
@@ -84,13 +89,7 @@ async fn query_parameters_are_flags() {
 
     // The snake_case operation id works as an alias of the subcommand.
     let output = against(&server, "")
-        .args([
-            "list_securities",
-            "--number",
-            "CCB-2022-0042",
-            "--page",
-            "2",
-        ])
+        .args(["list_bank_credit_notes", "--number", &number, "--page", "2"])
         .output()
         .expect("run");
     assert!(output.status.success(), "{output:?}");
@@ -130,8 +129,21 @@ async fn the_body_comes_from_a_file_or_from_stdin() {
     assert_same(&example, &stdout_json(&from_stdin));
 }
 
+/// The one line of stderr of a failed command: `error: ` and the crate's `Error`.
+fn error_line(output: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line of error: {stderr}");
+    let line = lines[0];
+    assert!(
+        line.len() <= "error: ".len() + securities_api::MAX_ERROR_TEXT,
+        "the error text is bounded: {line}"
+    );
+    line.to_string()
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn an_api_error_goes_to_stderr_with_exit_code_1() {
+async fn an_api_error_is_the_crates_error_on_stderr_with_exit_code_1() {
     let server = strict_server().await;
     let error = error_example("NotFound");
     Mock::given(method("GET"))
@@ -147,17 +159,35 @@ async fn an_api_error_goes_to_stderr_with_exit_code_1() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(output.stdout.is_empty(), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = error_line(&output);
     assert!(
-        stderr.starts_with("error: the API answered 404 Not Found"),
-        "{stderr}"
+        line.starts_with("error: get_batch: the API answered 404 Not Found; body: "),
+        "{line}"
     );
-    let body = stderr
-        .split_once('\n')
-        .map(|(_, body)| body)
-        .unwrap_or_default();
-    let body: Value = serde_json::from_str(body).expect("the error body is printed as JSON");
-    assert_same(&error, &body);
+    let message = error["error"].as_str().expect("the example has a message");
+    assert!(line.contains(message), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_error_body_is_cut_in_the_error_text() {
+    let server = strict_server().await;
+    let long = json!({ "error": "x".repeat(50_000) });
+    Mock::given(method("GET"))
+        .and(path("/v1/proposals/1"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(&long))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = against(&server, "")
+        .args(["get-proposal", "--id", "1"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let line = error_line(&output);
+    assert!(
+        line.starts_with("error: get_proposal: the API answered 422 Unprocessable Entity"),
+        "{line}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -247,6 +277,9 @@ async fn the_token_comes_from_the_environment_or_a_file_never_a_flag() {
 fn bad_options_exit_with_2() {
     for args in [
         &["--env", "prod", "get-batch", "--id", "1"][..],
+        &["--env", "sandbox", "get-batch", "--id", "1"][..],
+        // Only the lists follow pages.
+        &["get-batch", "--id", "1", "--all"][..],
         &["get-batch"][..],
         &["get-batch", "--id", "not-a-number"][..],
         &["no-such-operation"][..],
@@ -300,4 +333,458 @@ fn help_lists_every_operation_with_its_summary() {
     assert!(help.contains("Create a batch"), "{help}");
     assert!(help.contains("--json-body <JSON-FILE>"), "{help}");
     assert!(help.contains("`-` to read it from stdin"), "{help}");
+}
+
+/// `--env` takes the environments of the spec's servers, in any case; `--base-url` wins.
+#[tokio::test(flavor = "multi_thread")]
+async fn env_takes_the_spec_environments() {
+    let server = strict_server().await;
+    let (_, example) = success_example("get_batch");
+    let id = example["batch"]["id"].to_string();
+    let names = ["production", "staging", "api-production", "API-STAGING"];
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/batches/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&example))
+        .expect(names.len() as u64)
+        .mount(&server)
+        .await;
+    for name in names {
+        let output = against(&server, "")
+            .args(["--env", name, "get-batch", "--id", &id])
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{name}: {output:?}");
+        assert_same(&example, &stdout_json(&output));
+    }
+    let help = securities().arg("--help").output().expect("run");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("production, staging, api-production, api-staging"),
+        "{help}"
+    );
+}
+
+// --- `--all`: the items of every page, as NDJSON -------------------------------------------
+
+/// The spec's example CCB, as item `n`: its own id and number.
+fn ccb(n: usize) -> Value {
+    let (_, example) = success_example("list_bank_credit_notes");
+    let mut item = example["bank_credit_notes"][0].clone();
+    item["id"] = json!(1000 + n);
+    item["number"] = json!(format!("CCB-2023-{n:04}"));
+    item
+}
+
+/// Page `page` of a list of CCBs: `items` of them, and `next` as its `next_page`.
+fn ccb_page(page: usize, items: std::ops::Range<usize>, next: Option<usize>) -> Value {
+    json!({
+        "bank_credit_notes": items.map(ccb).collect::<Vec<_>>(),
+        "page_infos": {
+            "total_pages": 3,
+            "current_page": page,
+            "next_page": next,
+            "prev_page": page.checked_sub(1).filter(|p| *p > 0),
+        },
+    })
+}
+
+/// Mounts page `page` of `list_bank_credit_notes` (the first page is asked for without
+/// `page`), for the number filter `number`, answered `answer` once.
+async fn mount_page(server: &MockServer, number: &str, page: usize, answer: ResponseTemplate) {
+    let mock = Mock::given(method("GET"))
+        .and(path("/v1/bank_credit_notes"))
+        .and(query_param("number", number));
+    let mock = if page == 1 {
+        mock.and(query_param_is_missing("page"))
+    } else {
+        mock.and(query_param("page", page.to_string().as_str()))
+    };
+    mock.respond_with(answer)
+        .named(format!("page {page}"))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// stdout as NDJSON: one JSON object per line.
+fn ndjson(output: &std::process::Output) -> Vec<Value> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.is_empty() || stdout.ends_with('\n'),
+        "every line ends: {stdout}"
+    );
+    stdout
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+            assert!(value.is_object(), "{line}");
+            value
+        })
+        .collect()
+}
+
+fn assert_items(expected: std::ops::Range<usize>, lines: &[Value]) {
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (n, line) in expected.zip(lines) {
+        assert_same(&ccb(n), line);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_prints_the_items_of_every_page_as_ndjson() {
+    let server = strict_server().await;
+    let number = "CCB-2023";
+    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
+    mount_page(&server, number, 1, ok(ccb_page(1, 0..3, Some(2)))).await;
+    mount_page(&server, number, 2, ok(ccb_page(2, 3..5, Some(3)))).await;
+    mount_page(&server, number, 3, ok(ccb_page(3, 5..6, None))).await;
+
+    let output = against(&server, "")
+        .args(["list-bank-credit-notes", "--all", "--number", number])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    assert_items(0..6, &ndjson(&output));
+    // stderr is not a terminal here: no progress line.
+    assert!(output.stderr.is_empty(), "{output:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_starts_at_the_page_given() {
+    let server = strict_server().await;
+    let number = "CCB-2023";
+    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
+    mount_page(&server, number, 2, ok(ccb_page(2, 3..5, Some(3)))).await;
+    mount_page(&server, number, 3, ok(ccb_page(3, 5..6, None))).await;
+
+    let output = against(&server, "")
+        .args(["list_bank_credit_notes", "--number", number, "--page", "2"])
+        .arg("--all")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    assert_items(3..6, &ndjson(&output));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_prints_the_first_pages_then_the_crates_error() {
+    let server = strict_server().await;
+    let number = "CCB-2023";
+    mount_page(
+        &server,
+        number,
+        1,
+        ResponseTemplate::new(200).set_body_json(ccb_page(1, 0..3, Some(2))),
+    )
+    .await;
+    let error = error_example("InternalServerError");
+    mount_page(
+        &server,
+        number,
+        2,
+        ResponseTemplate::new(500).set_body_json(&error),
+    )
+    .await;
+
+    let output = against(&server, "")
+        .args(["list-bank-credit-notes", "--all", "--number", number])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_items(0..3, &ndjson(&output));
+    let line = error_line(&output);
+    assert!(
+        line.starts_with(
+            "error: list_bank_credit_notes: the API answered 500 Internal Server Error; body: "
+        ),
+        "{line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_ends_quietly_when_the_reader_goes_away() {
+    use std::io::BufRead as _;
+
+    let server = strict_server().await;
+    let number = "CCB-2023";
+    // Pages far larger than a pipe's buffer, so that the binary is still writing page 1 when
+    // the reader goes away.
+    let per_page = 2_000;
+    for page in 1..=3 {
+        let next = (page < 3).then_some(page + 1);
+        let items = (page - 1) * per_page..page * per_page;
+        Mock::given(method("GET"))
+            .and(path("/v1/bank_credit_notes"))
+            .and(move |request: &Request| {
+                let asked = request
+                    .url
+                    .query_pairs()
+                    .find(|(name, _)| name == "page")
+                    .map(|(_, value)| value.into_owned());
+                asked.as_deref() == (page > 1).then(|| page.to_string()).as_deref()
+            })
+            .respond_with(ResponseTemplate::new(200).set_body_json(ccb_page(page, items, next)))
+            .named(format!("page {page}"))
+            .expect(0..=1)
+            .mount(&server)
+            .await;
+    }
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
+        .env_remove("SECURITIES_ENV")
+        .env_remove("SECURITIES_BASE_URL")
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args(["--base-url", &server.uri()])
+        .args(["list-bank-credit-notes", "--all", "--number", number])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read the first line");
+    // `head -1`: the reader closes the pipe after one line.
+    assert_same(&ccb(0), &serde_json::from_str(&first).expect("a JSON line"));
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the binary") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the binary still runs after its reader went away");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(
+        &mut child.stderr.take().expect("stderr is piped"),
+        &mut stderr,
+    )
+    .expect("read stderr");
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "quietly: {stderr}");
+    let asked = server.received_requests().await.unwrap_or_default().len();
+    assert!(asked < 3, "it stopped early, after {asked} pages");
+}
+
+/// `--all` is on every list subcommand, and only there.
+#[test]
+fn every_list_takes_all() {
+    for op in securities_api::OPERATIONS {
+        let name = op.id.replace('_', "-");
+        let output = securities()
+            .args([name.as_str(), "--help"])
+            .output()
+            .expect("run");
+        let help = String::from_utf8_lossy(&output.stdout);
+        let paginated = securities_api::pagination::PAGINATED_OPERATIONS.contains(&op.id);
+        assert_eq!(help.contains("--all"), paginated, "{name}: {help}");
+    }
+}
+
+// --- `create-bank-credit-note`: the multipart upload ---------------------------------------
+
+/// A PDF file for the upload, removed when dropped.
+struct TempPdf(std::path::PathBuf);
+
+impl TempPdf {
+    fn new(tag: &str, bytes: &[u8]) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("securities-cli-{tag}-{}.pdf", std::process::id()));
+        std::fs::write(&path, bytes).expect("write the PDF");
+        TempPdf(path)
+    }
+}
+
+impl Drop for TempPdf {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The text part `name` of a multipart body, as it travels.
+fn text_part(name: &str, value: &str) -> String {
+    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_bank_credit_note_uploads_the_file_and_the_parts() {
+    let server = strict_server().await;
+    let (status, example) = success_example("create_bank_credit_note");
+    Mock::given(method("POST"))
+        .and(path("/gateway/v1/bank_credit_notes"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(status).set_body_json(&example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pdf: Vec<u8> = b"%PDF-1.7\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(100_000))
+        .collect();
+    let file = TempPdf::new("upload", &pdf);
+    let file_name = file
+        .0
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name")
+        .to_string();
+
+    let output = against(&server, "/gateway")
+        .args(["create-bank-credit-note", "--file"])
+        .arg(&file.0)
+        .args([
+            "--signed",
+            "true",
+            "--signature-provider",
+            "docusign",
+            "--number",
+            "CCB-2023-0107",
+            "--installments",
+            "24",
+            "--issuer-full-name",
+            "Caio Figueiredo Neves",
+            "--issuer-document",
+            "527.190.384-62",
+            "--document-data",
+            r#"{"financed_amount": 30500.0, "vehicle": "Fiat Strada 2021"}"#,
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    assert_same(&example, &stdout_json(&output));
+
+    let received = server.received_requests().await.unwrap_or_default();
+    assert_eq!(received.len(), 1);
+    let request = &received[0];
+    let content_type = request
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = &request.body;
+    let text = String::from_utf8_lossy(body);
+    for (name, value) in [
+        ("signed", "true"),
+        ("signature_provider", "docusign"),
+        ("number", "CCB-2023-0107"),
+        ("installments", "24"),
+        ("issuer_full_name", "Caio Figueiredo Neves"),
+        ("issuer_document", "527.190.384-62"),
+    ] {
+        assert!(text.contains(&text_part(name, value)), "{name}: {text}");
+    }
+    // `document_data` travels as one text part holding the JSON document.
+    let marker = "name=\"document_data\"\r\n\r\n";
+    let at = text.find(marker).expect("a document_data part") + marker.len();
+    let data = &text[at..at + text[at..].find("\r\n").expect("the part ends")];
+    let data: Value = serde_json::from_str(data).expect("document_data is JSON");
+    assert_eq!(
+        data,
+        json!({"financed_amount": 30500.0, "vehicle": "Fiat Strada 2021"})
+    );
+    // The file: its name, its type and its bytes, whole.
+    assert!(
+        text.contains(&format!(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"{file_name}\""
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Content-Type: application/pdf"), "{text}");
+    assert!(
+        body.windows(pdf.len())
+            .any(|window| window == pdf.as_slice()),
+        "the PDF's bytes are in the body"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_bank_credit_note_refuses_bad_arguments_before_any_request() {
+    let server = strict_server().await;
+    let file = TempPdf::new("refused", b"%PDF-1.7\n");
+
+    // `--file` is required: a usage error.
+    let output = against(&server, "")
+        .args(["create-bank-credit-note", "--number", "CCB-2023-0107"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--file"),
+        "{output:?}"
+    );
+
+    // `--document-data` must be JSON.
+    let output = against(&server, "")
+        .args(["create-bank-credit-note", "--file"])
+        .arg(&file.0)
+        .args(["--document-data", "{financed_amount: 30500"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--document-data is not JSON"),
+        "{output:?}"
+    );
+
+    // A file that cannot be read is the crate's error, with exit code 1.
+    let output = against(&server, "")
+        .args([
+            "create-bank-credit-note",
+            "--file",
+            "/nonexistent/signed.pdf",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let line = error_line(&output);
+    assert!(
+        line.starts_with("error: create_bank_credit_note: "),
+        "{line}"
+    );
+
+    assert!(server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_bank_credit_note_rejected_exits_1_with_the_crates_error() {
+    let server = strict_server().await;
+    let error = error_example("UnprocessableEntity");
+    Mock::given(method("POST"))
+        .and(path("/v1/bank_credit_notes"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(&error))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let file = TempPdf::new("rejected", b"%PDF-1.7\n");
+
+    let output = against(&server, "")
+        .args(["create-bank-credit-note", "--file"])
+        .arg(&file.0)
+        .args(["--number", "CCB-2023-0107"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let line = error_line(&output);
+    assert!(
+        line.starts_with(
+            "error: create_bank_credit_note: the API answered 422 Unprocessable Entity; body: "
+        ),
+        "{line}"
+    );
 }

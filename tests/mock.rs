@@ -6,8 +6,8 @@ mod common;
 use common::{request_body, success_example, TOKEN};
 use httpmock::MockServer;
 use securities_api::{
-    mock::{MockServerExt, Prefixed},
-    types, Client,
+    mock::{HandwrittenMockExt, MockServerExt, Prefixed},
+    types, ApiError, Client,
 };
 
 fn client(base_url: String) -> Client {
@@ -143,4 +143,119 @@ async fn prefixed_mocks_match_under_the_prefix_exactly() {
         .await;
     assert!(answer.is_err());
     assert_eq!(plain.calls(), 0);
+}
+
+/// A PDF's bytes, with a marker the mocks can look for.
+const PDF: &[u8] = b"%PDF-1.7 signed-ccb-marker-0107 %%EOF";
+
+#[tokio::test]
+async fn the_upload_mock_matches_the_parts_and_the_file() {
+    let server = MockServer::start_async().await;
+    let created: types::BankCreditNoteEnvelope = example("create_bank_credit_note");
+    let number = created
+        .bank_credit_note
+        .number
+        .clone()
+        .expect("the example has a number");
+    let upload = server.create_bank_credit_note(|when, then| {
+        when.part("number", &number)
+            .part("signature_provider", "docusign")
+            .part("installments", "24")
+            .part("signed", "true")
+            .file_name("signed.pdf")
+            .body_includes("signed-ccb-marker-0107");
+        then.created(&created);
+    });
+    let client = client(server.base_url());
+    let upload_with = |number: &str| {
+        client
+            .create_bank_credit_note()
+            .file_bytes("signed.pdf", PDF.to_vec())
+            .number(number.to_string())
+            .signature_provider("docusign")
+            .installments(24)
+            .signed(true)
+    };
+
+    let ccb = upload_with(&number)
+        .call()
+        .await
+        .expect("the mock answers")
+        .bank_credit_note;
+    assert_eq!(ccb.id, created.bank_credit_note.id);
+    assert_eq!(ccb.number, created.bank_credit_note.number);
+    upload.assert();
+
+    // Another number is not this mock's business.
+    let other = upload_with("CCB-2023-9999").call().await;
+    assert!(other.is_err(), "{other:?}");
+    assert_eq!(upload.calls(), 1);
+}
+
+#[tokio::test]
+async fn the_upload_mock_answers_the_api_errors() {
+    let server = MockServer::start_async().await;
+    let error: ApiError = serde_json::from_value(common::error_example("UnprocessableEntity"))
+        .expect("the example is an ApiError");
+    let rejected = server.create_bank_credit_note(|when, then| {
+        when.file_name("signed.pdf");
+        then.error(422, &error);
+    });
+    let answer = client(server.base_url())
+        .create_bank_credit_note()
+        .file_bytes("signed.pdf", PDF.to_vec())
+        .call()
+        .await;
+    match answer {
+        Err(e) => {
+            assert!(e.is_validation(), "{e}");
+            assert_eq!(e.operation(), "create_bank_credit_note");
+            assert_eq!(e.body().map(ApiError::to_json), Some(error.to_json()));
+        }
+        Ok(other) => panic!("expected the mocked 422, got {other:?}"),
+    }
+    rejected.assert();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upload_mock_matches_under_the_prefix_exactly() {
+    let server = MockServer::start_async().await;
+    let gateway = Prefixed::new(&server, "gateway/securities/");
+    let created: types::BankCreditNoteEnvelope = example("create_bank_credit_note");
+    let upload = gateway.create_bank_credit_note(|when, then| {
+        when.file_name("signed.pdf")
+            .body_includes("signed-ccb-marker-0107");
+        then.created(&created);
+    });
+    let send = |base: String| async move {
+        client(base)
+            .create_bank_credit_note()
+            .file_bytes("signed.pdf", PDF.to_vec())
+            .call()
+            .await
+    };
+
+    let ccb = send(gateway.base_url())
+        .await
+        .expect("the prefixed mock answers")
+        .bank_credit_note;
+    assert_eq!(ccb.id, created.bank_credit_note.id);
+    upload.assert();
+
+    // Without the prefix, or under another one, nothing matches.
+    for base in [server.base_url(), server.url("/other/securities")] {
+        let answer = send(base).await;
+        assert!(answer.is_err(), "{answer:?}");
+    }
+    assert_eq!(upload.calls(), 1);
+
+    // And the unprefixed mock does not match a prefixed path.
+    let plain = server.create_bank_credit_note(|when, then| {
+        when.file_name("signed.pdf");
+        then.created(&created);
+    });
+    assert!(send(server.url("/elsewhere")).await.is_err());
+    assert_eq!(plain.calls(), 0);
+    assert!(send(server.base_url()).await.is_ok());
+    plain.assert();
 }

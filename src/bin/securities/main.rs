@@ -4,8 +4,12 @@
 //! The token comes from `SECURITIES_TOKEN` (or `--token-file`), never from a flag's value, so
 //! that it stays out of shell history. Answers go to stdout as JSON; errors go to stderr, with
 //! a non-zero exit code: 1 when the request failed or the API answered with an error, 2 when the
-//! command line or the configuration is wrong.
+//! command line or the configuration is wrong. Errors are the crate's `Error`: bounded text that
+//! names the operation and the status.
+//!
+//! Every list subcommand takes `--all`, which follows the pages (see `all.rs`).
 
+mod all;
 mod output;
 mod upload;
 
@@ -13,7 +17,7 @@ use std::{io::Read as _, path::Path, process::ExitCode};
 
 use anyhow::Context as _;
 use clap::{Arg, ArgMatches, Command};
-use securities_api::{types::ApiError, Client, Environment};
+use securities_api::{Client, Environment};
 
 /// The CLI progenitor generates from the spec, with `--json-body -` reading stdin.
 #[allow(
@@ -27,9 +31,6 @@ use securities_api::{types::ApiError, Client, Environment};
 )]
 mod generated {
     use super::read_json_body;
-    // Named explicitly so that they win over the crate's glob import in the generated code:
-    // the generated calls return progenitor's error and response types.
-    use progenitor_client::{Error, ResponseValue};
 
     include!(concat!(env!("OUT_DIR"), "/cli.rs"));
 }
@@ -69,10 +70,13 @@ fn main() -> ExitCode {
         return runtime.block_on(upload::run(&client, sub));
     };
     let cli = Cli::new(client, output::Json);
+    if sub.try_get_one::<bool>(all::FLAG).ok().flatten() == Some(&true) {
+        return runtime.block_on(all::run(&cli, operation, sub));
+    }
     match runtime.block_on(cli.execute(operation, sub)) {
         Ok(()) => ExitCode::SUCCESS,
-        // The API's errors were already printed, with their body, by `output::Json::error`.
-        Err(e) if e.is::<progenitor_client::Error<ApiError>>() => ExitCode::from(FAILED),
+        // The crate's errors were already printed by `output::Json::error`.
+        Err(e) if e.is::<securities_api::Error>() => ExitCode::from(FAILED),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(FAILED)
@@ -156,6 +160,12 @@ fn command() -> Command {
             .any(|op| op.id == operation.operation_id() && op.deprecated)
         {
             sub = sub.before_help("Deprecated: the legacy bridge, for existing integrations.");
+        }
+        if all::LISTS
+            .iter()
+            .any(|list| list.operation_id() == operation.operation_id())
+        {
+            sub = sub.arg(all::arg());
         }
         command = command.subcommand(sub);
     }

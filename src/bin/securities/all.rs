@@ -1,0 +1,196 @@
+//! `--all`: the items of every page of a list, as NDJSON (one JSON object per line) on stdout,
+//! written as they arrive and in constant memory, one page in memory at a time.
+//!
+//! The request is the one the subcommand's arguments describe (built by the generated
+//! `Cli::request_<op>`, so every filter and `--page`, the first page to ask for, apply), and its
+//! pages are followed by the crate's `pages()`: a failure is the crate's `Error`, printed after
+//! the items already written, with exit code 1. A closed stdout (`securities ... --all | head -1`)
+//! ends the command quietly with exit code 0.
+
+use std::{
+    io::{IsTerminal as _, Write},
+    process::ExitCode,
+};
+
+use clap::{Arg, ArgAction, ArgMatches};
+use futures::{Stream, StreamExt as _};
+use securities_api::{pagination::Page, Error};
+use serde::Serialize;
+
+use super::{
+    generated::{Cli, CliCommand},
+    output::{print_error, Json},
+    FAILED, USAGE,
+};
+
+/// The flag's name.
+pub const FLAG: &str = "all";
+
+/// `--all`, for the subcommands of [`LISTS`].
+pub fn arg() -> Arg {
+    Arg::new(FLAG).long(FLAG).action(ArgAction::SetTrue).help(
+        "Follow the pages (from --page, or the first): print the items of every page as \
+             NDJSON, one JSON object per line, as they arrive",
+    )
+}
+
+/// The list operations and the generated `Cli` method that builds their request from the
+/// arguments: `LISTS` names them, and `run` follows their pages.
+macro_rules! lists {
+    ($($variant:ident => $request:ident,)*) => {
+        /// The list operations `--all` follows: the crate's `PAGINATED_OPERATIONS`.
+        pub const LISTS: &[CliCommand] = &[$(CliCommand::$variant),*];
+
+        /// Prints every item of every page of `operation`'s list, as `matches` asks for it.
+        pub async fn run(cli: &Cli<Json>, operation: CliCommand, matches: &ArgMatches) -> ExitCode {
+            match operation {
+                $(CliCommand::$variant => match cli.$request(matches) {
+                    Ok(request) => write(operation.operation_id(), request.pages()).await,
+                    Err(e) => {
+                        print_error(&format_args!("{e:#}"));
+                        ExitCode::from(FAILED)
+                    }
+                },)*
+                _ => {
+                    print_error(&format_args!(
+                        "--all: {} is not a list",
+                        operation.operation_id()
+                    ));
+                    ExitCode::from(USAGE)
+                }
+            }
+        }
+    };
+}
+
+lists! {
+    ListProposals => request_list_proposals,
+    ListSigners => request_list_signers,
+    ListDocumentSigners => request_list_document_signers,
+    ListBankCreditNotes => request_list_bank_credit_notes,
+    ListArrangements => request_list_arrangements,
+    ListBatches => request_list_batches,
+    ListSecurityBatches => request_list_security_batches,
+    ListDuplicates => request_list_duplicates,
+    ListDuplicateSecurityBatches => request_list_duplicate_security_batches,
+    ListSignerLinks => request_list_signer_links,
+}
+
+/// Writes the items of `pages` to stdout, one JSON line each, flushed one by one.
+async fn write<P>(
+    operation: &str,
+    mut pages: impl Stream<Item = Result<P, Error>> + Unpin,
+) -> ExitCode
+where
+    P: Page,
+    P::Item: Serialize,
+{
+    let mut progress = Progress::new(operation);
+    let stdout = std::io::stdout();
+    let mut line = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                progress.end();
+                print_error(&e);
+                return ExitCode::from(FAILED);
+            }
+        };
+        progress.pages += 1;
+        // Items go on lines of their own when stdout is the same terminal.
+        progress.clear();
+        for item in page.into_items() {
+            line.clear();
+            if let Err(e) = serde_json::to_writer(&mut line, &item) {
+                progress.end();
+                print_error(&format_args!("{operation}: cannot print an item: {e}"));
+                return ExitCode::from(FAILED);
+            }
+            line.push(b'\n');
+            let mut out = stdout.lock();
+            match out.write_all(&line).and_then(|()| out.flush()) {
+                Ok(()) => progress.items += 1,
+                // The reader went away (`| head -1`): it has all it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    progress.end();
+                    return ExitCode::SUCCESS;
+                }
+                Err(e) => {
+                    progress.end();
+                    print_error(&format_args!("cannot write to stdout: {e}"));
+                    return ExitCode::from(FAILED);
+                }
+            }
+        }
+        progress.show();
+    }
+    progress.end();
+    ExitCode::SUCCESS
+}
+
+/// The progress line on stderr (`list_proposals: 3 pages, 75 items`), redrawn after every
+/// page; only when stderr is a terminal, so that it never ends up in a log or a pipe.
+struct Progress<'a> {
+    operation: &'a str,
+    shown: bool,
+    terminal: bool,
+    pages: u64,
+    items: u64,
+}
+
+impl<'a> Progress<'a> {
+    fn new(operation: &'a str) -> Self {
+        Progress {
+            operation,
+            shown: false,
+            terminal: std::io::stderr().is_terminal(),
+            pages: 0,
+            items: 0,
+        }
+    }
+
+    fn show(&mut self) {
+        if self.terminal {
+            let plural = |n: u64| if n == 1 { "" } else { "s" };
+            // `\r` back to the line's start, `\x1b[K` clears what a longer line left.
+            let _ = write!(
+                std::io::stderr().lock(),
+                "\r{}: {} page{}, {} item{}\x1b[K",
+                self.operation,
+                self.pages,
+                plural(self.pages),
+                self.items,
+                plural(self.items)
+            );
+            self.shown = true;
+        }
+    }
+
+    /// Erases the progress line, to be drawn again after the next page.
+    fn clear(&mut self) {
+        if self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+            self.shown = false;
+        }
+    }
+
+    /// Ends the progress line, so that what follows on stderr starts a line of its own.
+    fn end(&mut self) {
+        if self.shown {
+            let _ = writeln!(std::io::stderr().lock());
+            self.shown = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_paginated_operation_is_followed() {
+        let followed: Vec<&str> = LISTS.iter().map(CliCommand::operation_id).collect();
+        assert_eq!(followed, securities_api::pagination::PAGINATED_OPERATIONS);
+    }
+}
