@@ -193,7 +193,7 @@ fn environment_code(servers: &[Server]) -> String {
         let default = if i == 0 { "    #[default]\n" } else { "" };
         let _ = writeln!(
             variants,
-            "    /// {} (`{}`, {})\n{default}    {variant},",
+            "    /// {} (`{}`, `{}`)\n{default}    {variant},",
             server.description.trim_end_matches('.'),
             server.name,
             server.url

@@ -17341,14 +17341,14 @@ pub mod prelude {
 /// `SECURITIES_ENV` or the CLI's `--env`, by [`name`](Self::name).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Environment {
-    /// Production (Ambiente Produção), the host of the current manual; the default (`production`, https://app.securities.com.br/api)
+    /// Production (Ambiente Produção), the host of the current manual; the default (`production`, `https://app.securities.com.br/api`)
     #[default]
     Production,
-    /// Staging (Ambiente Homologação), the manual's sandbox, for integration tests with non-real data (`staging`, https://app-sandbox.securities.com.br/api)
+    /// Staging (Ambiente Homologação), the manual's sandbox, for integration tests with non-real data (`staging`, `https://app-sandbox.securities.com.br/api`)
     Staging,
-    /// Production host named by the manual's introduction of December 2022 (`api-production`, https://api.securities.com.br)
+    /// Production host named by the manual's introduction of December 2022 (`api-production`, `https://api.securities.com.br`)
     ApiProduction,
-    /// Staging host named by the manual's introduction of December 2022 (`api-staging`, https://api-staging.securities.com.br)
+    /// Staging host named by the manual's introduction of December 2022 (`api-staging`, `https://api-staging.securities.com.br`)
     ApiStaging,
 }
 
