@@ -249,7 +249,48 @@ fn main() {
     // that drift (CPU frequency, other load) hits all alike, in several runs whose ratios
     // are reported with their spread. One run's ratio is the ratio of its medians.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let runs = if quick { 2 } else { 15 };
+    // One contender alone (`BENCH_SIDE` = hand, client or plain), `BENCH_N` requests after
+    // 200 of warm-up, for `valgrind --tool=callgrind`: the difference between two runs of
+    // different lengths is the instructions of `BENCH_N` requests, free of start-up.
+    if only == "one" {
+        let side = std::env::var("BENCH_SIDE").unwrap_or_default();
+        let n: usize = std::env::var("BENCH_N")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        runtime.block_on(async {
+            let client = client(&server);
+            let plain = client_without_retries(&server);
+            let http = client.client().clone();
+            for _ in 0..200 + n {
+                match side.as_str() {
+                    "hand" => {
+                        std::hint::black_box(by_hand::<types::ProposalEnvelope>(&http, &url).await);
+                    }
+                    "client" => {
+                        std::hint::black_box(
+                            client.get_proposal().id(5120).call().await.expect("answer"),
+                        );
+                    }
+                    "plain" => {
+                        std::hint::black_box(
+                            plain.get_proposal().id(5120).call().await.expect("answer"),
+                        );
+                    }
+                    other => panic!("BENCH_SIDE must be hand, client or plain, not {other:?}"),
+                }
+            }
+        });
+        return;
+    }
+    let runs = if quick {
+        2
+    } else {
+        std::env::var("BENCH_RUNS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(15)
+    };
     let rounds = if quick { 2 } else { 20 };
     let per_round = 50;
     let (mut with_retries, mut without_retries) = (Vec::new(), Vec::new());

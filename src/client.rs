@@ -6,7 +6,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::Instrument;
 
 use bytes::Bytes;
-use reqwest::{header::HeaderName, ResponseBuilderExt as _};
+use reqwest::ResponseBuilderExt as _;
 
 use crate::{
     auth::Token,
@@ -25,9 +25,6 @@ pub const DEFAULT_USER_AGENT: &str = concat!("securities-api-rust/", env!("CARGO
 /// otherwise: 32 MiB, about 36 times the largest page this API returns (a page of 1,000
 /// proposals with their template data is 0.9 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-
-/// The header progenitor adds to every request; built once rather than parsed per call.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// What the client carries besides progenitor's base URL and reqwest client; read by the
 /// request hooks. It has no public constructor on purpose: the generated `Client::new` takes
@@ -265,9 +262,8 @@ impl ClientHooks<Inner> for Client {
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // progenitor sends the spec's `info.version` as `api-version` on every request; the
-        // Securities API versions by path (`/v1`), so the header would only be noise.
-        request.headers_mut().remove(API_VERSION);
+        // progenitor's `api-version` header is taken out of the generated code by codegen.rs
+        // (`drop_api_version_header`), so there is nothing to remove here.
         let span = tracing::info_span!(
             "securities_api.request",
             operation = info.operation_id,
@@ -276,6 +272,8 @@ impl ClientHooks<Inner> for Client {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
+        // Without a subscriber there is nothing to record, and the clock need not be read.
+        let recorded = !span.is_disabled();
         async move {
             let policy = &self.inner.retry;
             let method = request.method().clone();
@@ -284,7 +282,7 @@ impl ClientHooks<Inner> for Client {
             let result = loop {
                 // Only requests whose body is in memory can be sent twice; all of this API's are.
                 let mut again = if policy.is_enabled() {
-                    request.try_clone()
+                    copy(&request)
                 } else {
                     None
                 };
@@ -338,11 +336,10 @@ impl ClientHooks<Inner> for Client {
                     _ => break failed.map(carrying),
                 }
             };
-            let span = tracing::Span::current();
-            // Without a subscriber there is nothing to record, and the clock need not be read.
-            if span.is_disabled() {
+            if !recorded {
                 return result;
             }
+            let span = tracing::Span::current();
             span.record("attempts", retries + 1);
             span.record(
                 "latency_ms",
@@ -356,6 +353,24 @@ impl ClientHooks<Inner> for Client {
         .instrument(span)
         .await
     }
+}
+
+/// A copy of `request` to send again, or `None` if its body is a stream. A request without a
+/// body (every GET) is copied field by field: `Request::try_clone` would also give the copy
+/// a map of extensions to hold its timeout even when there is none, an allocation per call.
+/// A request built by reqwest's `RequestBuilder` (every request of this client) has no
+/// extension but the timeout.
+fn copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 /// The `tracing` event of one retry: which attempt comes next, after what, and how long the
@@ -475,7 +490,8 @@ fn rebuilt(
     body: impl Into<reqwest::Body>,
 ) -> reqwest::Response {
     // The builder is the one way to hand reqwest the URL, which it would otherwise parse
-    // from a placeholder on every call.
+    // from a placeholder on every call. (Converting `response` into an `http::Response` to
+    // keep its parts costs more: reqwest boxes the old body again just to drop it.)
     let (mut parts, ()) = http::Response::builder()
         .url(response.url().clone())
         .body(())
