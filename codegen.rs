@@ -1375,8 +1375,7 @@ fn drop_api_version_header(file: &mut syn::File) -> Result<usize, String> {
     sends.visit_file_mut(file);
     let mut left = Left(0);
     left.visit_file_mut(file);
-    if !sends.errors.is_empty() || sends.edited == 0 || sends.edited != sends.infos || left.0 != 0
-    {
+    if !sends.errors.is_empty() || sends.edited == 0 || sends.edited != sends.infos || left.0 != 0 {
         return Err(format!(
             "progenitor's output changed shape: the `{HEADER}` header was taken out of {} \
              `send()`s of {} operations, {} `\"{HEADER}\"` left; failures: {:?}. \

@@ -115,6 +115,7 @@ fn removing_a_response_field_is_caught_in_every_operation_that_returns_it() {
         "GET /v1/assignments",
         "POST /v1/assignments",
         "GET /v1/assignments/{id}",
+        "GET /v1/assignments/bynumber/{number}",
     ]
     .iter()
     .map(|op| format!("breaking: {op} `quantity_signed`: {message}"))
