@@ -48,7 +48,7 @@ impl VisitMut for Adapted {
                     if quote::ToTokens::to_token_stream(&p.path).to_string()
                         == "std :: fs :: read_to_string") =>
             {
-                call.func = Box::new(syn::parse_quote!(read_json_body));
+                *call.func = syn::parse_quote!(read_json_body);
                 self.reads += 1;
             }
             // `.arg(::clap::Arg::new("json-body-template")…)`: the receiver alone.

@@ -121,7 +121,10 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
 /// The docs typify gave the structs of `types` and their fields (for inline schemas, which
 /// have no name in the spec, such as a document's `file`): a builder's are the same.
 #[derive(Default)]
-struct TypeDocs(std::collections::HashMap<String, (Option<String>, Vec<(String, String)>)>);
+struct TypeDocs(std::collections::HashMap<String, (Option<String>, FieldDocs)>);
+
+/// Each field's name and doc.
+type FieldDocs = Vec<(String, String)>;
 
 impl TypeDocs {
     fn of(file: &syn::File) -> Self {

@@ -89,7 +89,7 @@ mod tests {
             unreachable!()
         };
         item.post.as_mut().unwrap().operation_id = Some("other_upload".into());
-        let error = without_handwritten(&spec).err().expect("refused");
+        let error = without_handwritten(&spec).expect_err("refused");
         assert!(error.contains("other_upload"), "{error}");
     }
 }

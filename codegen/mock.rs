@@ -245,7 +245,7 @@ impl VisitMut for PrefixedCalls {
                 if call.method == "mock"
                     && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("self")) =>
             {
-                call.receiver = Box::new(syn::parse_quote!(self.server));
+                *call.receiver = syn::parse_quote!(self.server);
                 self.mocks += 1;
             }
             // `operations::XWhen::new(when)` -> `operations::XWhen::with_prefix(when, &self.prefix)`
