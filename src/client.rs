@@ -262,8 +262,8 @@ impl ClientHooks<Inner> for Client {
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // progenitor's `api-version` header is taken out of the generated code by codegen.rs
-        // (`drop_api_version_header`), so there is nothing to remove here.
+        // progenitor's `api-version` header is taken out of the generated code by
+        // codegen/api_version.rs (`drop_header`), so there is nothing to remove here.
         let span = tracing::info_span!(
             "securities_api.request",
             operation = info.operation_id,

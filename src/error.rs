@@ -488,12 +488,15 @@ fn incomplete_in(error: &reqwest::Error) -> Option<&Incomplete> {
     None
 }
 
-/// Turns progenitor's outcome of `send()` into the body or the crate's [`Error`].
+/// Turns progenitor's outcome of `send()` into the body or the crate's [`Error`]; `op` is the
+/// operation's own entry of [`OPERATIONS`](crate::OPERATIONS), which the generated `call()`
+/// hands over, so nothing is looked up.
 pub(crate) async fn finish<T>(
-    operation: &'static str,
+    op: &'static crate::Operation,
     result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<ApiError>>,
 ) -> Result<T, Error> {
     use progenitor_client::Error as P;
+    let operation = op.id;
     let error = match result {
         Ok(value) => return Ok(value.into_inner()),
         Err(error) => error,
@@ -526,10 +529,7 @@ pub(crate) async fn finish<T>(
             let mut out = Error::new(operation, ErrorKind::Decode);
             // progenitor only decodes (and so only fails to decode) the one success status
             // each operation has, so that is the status of a payload error.
-            out.status = crate::OPERATIONS
-                .iter()
-                .find(|op| op.id == operation)
-                .and_then(|op| reqwest::StatusCode::from_u16(op.success_status).ok());
+            out.status = reqwest::StatusCode::from_u16(op.success_status).ok();
             let cut = bytes.len().min(MAX_ERROR_BODY);
             out.truncated = cut < bytes.len();
             out.body = Some(ApiError {

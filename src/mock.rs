@@ -59,7 +59,7 @@
 //! ```
 
 /// progenitor's httpmock helpers for `openapi/securities-api.yaml`, made prefix-aware by
-/// `codegen.rs`.
+/// `codegen/mock.rs`.
 #[allow(unused_imports, clippy::all, clippy::pedantic)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/mock.rs"));

@@ -230,7 +230,7 @@ impl<'a> CreateBankCreditNote<'a> {
             }
         }
         .await;
-        crate::error::finish(OPERATION, result).await
+        crate::error::finish(crate::generated::CREATE_BANK_CREDIT_NOTE, result).await
     }
 }
 

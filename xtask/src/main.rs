@@ -7,10 +7,10 @@
 //! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
 //! - `cargo xtask manual [DIR]`: every JSON example of the publisher's manual against the spec.
 
-// The generation function that build.rs uses, compiled here from the same file, so that the
-// reviewable snapshot is the compiled code. xtask reads only the code, not the counts that
-// build.rs prints.
-#[path = "../../codegen.rs"]
+// The generation modules that build.rs uses, compiled here from the same files, so that the
+// reviewable snapshot is the compiled code; their unit tests run here (`cargo test -p xtask`).
+// xtask reads only the code, not the counts that build.rs prints.
+#[path = "../../codegen/mod.rs"]
 #[allow(dead_code)]
 mod codegen;
 

@@ -9,6 +9,8 @@
 //!
 //! Every list subcommand takes `--all`, which follows the pages (see `all.rs`).
 
+#![forbid(unsafe_code)]
+
 mod all;
 mod output;
 mod upload;

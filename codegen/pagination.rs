@@ -1,0 +1,238 @@
+//! Pagination: `PAGINATED_OPERATIONS`, the `Page` impl of every list type, and `pages()` and
+//! `stream()` on the request builder of every list operation, thin calls into the
+//! hand-written `src/pagination.rs`.
+
+use super::analysis::{is_snake_identifier, pascal_case, success_schema};
+use quote::format_ident;
+
+/// A list operation whose pages the client can follow: a `page` query parameter and a 200
+/// response whose schema holds `page_infos` and exactly one array property.
+pub struct PaginatedList {
+    /// The `operationId`, snake case (the client's method).
+    id: String,
+    /// The schema of the whole page, such as `ProposalList`.
+    page_type: String,
+    /// The array property holding the items, such as `proposals`.
+    items_field: String,
+    /// The schema of one item, such as `Proposal`.
+    item_type: String,
+}
+
+/// Finds every operation with a `page` parameter and checks that its answer can be followed;
+/// an operation with `page` whose answer has no `page_infos` is a spec error, not a silent
+/// omission, because the client would have no way to reach the next page.
+pub fn lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, String> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let schema_named = |name: &str| {
+        schemas
+            .and_then(|s| s.get(name))
+            .and_then(|s| s.as_item())
+            .ok_or_else(|| format!("schema `{name}` is missing or is a $ref"))
+    };
+    let ref_name = |reference: &str| {
+        reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{reference}` is not a reference to a named schema"))
+    };
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let has_page = op.parameters.iter().any(|p| match p {
+                openapiv3::ReferenceOr::Item(p) => {
+                    let data = p.parameter_data_ref();
+                    data.name == "page" && matches!(p, openapiv3::Parameter::Query { .. })
+                }
+                openapiv3::ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
+            });
+            if !has_page {
+                continue;
+            }
+            let at = format!("{id} ({} {path})", method.to_uppercase());
+            let page_type = op
+                .responses
+                .responses
+                .get(&openapiv3::StatusCode::Code(200))
+                .and_then(|response| success_schema(spec, response))
+                .ok_or_else(|| {
+                    format!(
+                        "{at}: takes `page`, so its 200 answer must be JSON with a $ref to a \
+                         named list schema"
+                    )
+                })?;
+            let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
+                &schema_named(&page_type)?.schema_kind
+            else {
+                return Err(format!("{at}: `{page_type}` is not an object"));
+            };
+            if !object.properties.contains_key("page_infos") {
+                return Err(format!(
+                    "{at}: takes `page` but `{page_type}` has no `page_infos` to find the next page"
+                ));
+            }
+            let arrays: Vec<(&String, String)> = object
+                .properties
+                .iter()
+                .filter_map(|(name, property)| {
+                    let property = property.as_item()?;
+                    match &property.schema_kind {
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                            Some((name, array.items.as_ref().map(|i| i.clone().unbox())))
+                        }
+                        _ => None,
+                    }
+                })
+                .map(|(name, items)| match items {
+                    Some(openapiv3::ReferenceOr::Reference { reference }) => {
+                        ref_name(&reference).map(|item| (name, item))
+                    }
+                    _ => Err(format!(
+                        "{at}: the items of `{page_type}.{name}` must be a $ref to a named schema"
+                    )),
+                })
+                .collect::<Result<_, _>>()?;
+            let [(items_field, item_type)] = arrays.as_slice() else {
+                return Err(format!(
+                    "{at}: `{page_type}` must have exactly one array property (it has {})",
+                    arrays.len()
+                ));
+            };
+            if !is_snake_identifier(&id) || !is_snake_identifier(items_field) {
+                return Err(format!(
+                    "{at}: `{id}` and `{items_field}` must be snake_case identifiers"
+                ));
+            }
+            out.push(PaginatedList {
+                id,
+                page_type,
+                items_field: (*items_field).clone(),
+                item_type: item_type.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Per paginated list: the `Page` impl of its page type and the `pages()`/`stream()`
+/// methods of its request builder.
+pub fn items(lists: &[PaginatedList]) -> Vec<syn::Item> {
+    let ids = lists.iter().map(|l| &l.id);
+    let mut out: Vec<syn::Item> = vec![syn::parse_quote! {
+        /// Every list operation whose pages `pages()` and `stream()` follow.
+        pub const PAGINATED_OPERATIONS: &[&str] = &[#(#ids),*];
+    }];
+    let mut page_types = std::collections::BTreeSet::new();
+    for list in lists {
+        let id = &list.id;
+        let page_type = format_ident!("{}", list.page_type);
+        let item_type = format_ident!("{}", list.item_type);
+        let items_field = format_ident!("{}", list.items_field);
+        let builder = format_ident!("{}", pascal_case(id));
+        // Two operations may answer with the same list type (signers and document signers).
+        if page_types.insert(list.page_type.as_str()) {
+            out.push(syn::parse_quote! {
+                impl crate::pagination::Page for types::#page_type {
+                    type Item = types::#item_type;
+                    fn page_infos(&self) -> &types::PageInfos {
+                        &self.page_infos
+                    }
+                    fn into_items(self) -> ::std::vec::Vec<types::#item_type> {
+                        self.#items_field
+                    }
+                }
+            });
+        }
+        let pages_doc = [
+            format!(
+                " Every page of [`Client::{id}`], starting from the page set on this request (the first"
+            ),
+            " one when none is) and following `page_infos.next_page` until it is null: lazily, one"
+                .to_string(),
+            " request per page, ending after the first error. See [`crate::pagination`]."
+                .to_string(),
+        ];
+        let stream_doc = [
+            format!(
+                " Every item of every page of [`Client::{id}`] (the `{}` of each page), in",
+                list.items_field
+            ),
+            " order; see [`pages`](Self::pages).".to_string(),
+        ];
+        out.push(syn::parse_quote! {
+            impl<'a> builder::#builder<'a> {
+                #(#[doc = #pages_doc])*
+                pub fn pages(
+                    self,
+                ) -> impl futures::Stream<Item = Result<types::#page_type, crate::Error>> + Unpin + 'a {
+                    crate::pagination::pages(#id, self, |request: Self, page: Option<i32>| {
+                        let request = match page {
+                            Some(page) => request.page(page),
+                            None => request,
+                        };
+                        request.call()
+                    })
+                }
+
+                #(#[doc = #stream_doc])*
+                pub fn stream(
+                    self,
+                ) -> impl futures::Stream<Item = Result<types::#item_type, crate::Error>> + Unpin + 'a {
+                    crate::pagination::items(self.pages())
+                }
+            }
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fixture_s_list_is_followed() {
+        let spec = crate::codegen::testing::fixture();
+        let lists = lists(&spec).expect("followable");
+        assert_eq!(lists.len(), 1);
+        let PaginatedList {
+            id,
+            page_type,
+            items_field,
+            item_type,
+        } = &lists[0];
+        assert_eq!(
+            [id.as_str(), page_type, items_field, item_type],
+            ["list_widgets", "WidgetList", "widgets", "Widget"]
+        );
+        // The constant, the `Page` impl, `pages()` and `stream()`.
+        let items = items(&lists);
+        assert_eq!(items.len(), 3);
+        let code = crate::codegen::testing::unparse(items);
+        assert!(
+            code.contains("impl crate::pagination::Page for types::WidgetList {"),
+            "{code}"
+        );
+        assert!(
+            code.contains("impl<'a> builder::ListWidgets<'a> {"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_page_without_page_infos_is_an_error() {
+        let mut spec = crate::codegen::testing::fixture();
+        let schemas = &mut spec.components.as_mut().unwrap().schemas;
+        let openapiv3::ReferenceOr::Item(list) = schemas.get_mut("WidgetList").unwrap() else {
+            unreachable!()
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &mut list.schema_kind
+        else {
+            unreachable!()
+        };
+        object.properties.shift_remove("page_infos");
+        let error = lists(&spec).err().expect("refused");
+        assert!(error.contains("no `page_infos`"), "{error}");
+    }
+}
