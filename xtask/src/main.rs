@@ -130,9 +130,16 @@ fn generate_command(root: &Path, check: bool) -> ExitCode {
 /// runs itself again with it: `cargo run --package xtask --features generate -- generate`.
 #[cfg(not(feature = "generate"))]
 fn generate_command(root: &Path, check: bool) -> ExitCode {
+    // Set for the run with the feature: that it arrives here means the feature did not
+    // reach the binary, and running again would loop.
+    const AGAIN: &str = "XTASK_GENERATE_AGAIN";
+    if std::env::var_os(AGAIN).is_some() {
+        eprintln!("generate: built with `--features generate`, yet without the generator");
+        return ExitCode::FAILURE;
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = std::process::Command::new(cargo);
-    command.current_dir(root).args([
+    command.env(AGAIN, "1").current_dir(root).args([
         "run",
         "--quiet",
         "--package",
