@@ -8,6 +8,7 @@ mod open_enums;
 mod operations;
 mod progenitor;
 mod refs;
+mod schema;
 mod servers;
 mod shared_errors;
 mod walk;

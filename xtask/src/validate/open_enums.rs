@@ -1,7 +1,7 @@
 //! Rule 9: enumerations are open. An OpenAPI 3.0 `enum` is closed: the clients other
 //! languages generate from it (TypeScript unions, Python and Java enums) fail on the first
 //! value the platform adds, and the manual lists its values with "...". Known values go in
-//! `x-extensible-enum` on a plain string instead; `codegen.rs` turns each into an open Rust
+//! `x-extensible-enum` on a plain string instead; `codegen/open_enums.rs` turns each into an open Rust
 //! enum with `Unknown(String)`.
 
 use super::Problem;

@@ -6,7 +6,7 @@ use super::walk::Index;
 use super::Problem;
 use serde_json::{json, Value};
 
-/// The servers, in order, with the `x-environment` name `codegen.rs` turns into a variant of
+/// The servers, in order, with the `x-environment` name `codegen/environments.rs` turns into a variant of
 /// `Environment` (the first is the default).
 pub const SERVERS: [(&str, &str); 4] = [
     ("production", "https://app.securities.com.br/api"),
