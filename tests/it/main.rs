@@ -4,7 +4,8 @@
 //! those of the client's behaviour (`client`, `faults`, `observability`, `upload`), the
 //! `mock` helpers and the `cli` binary (with their features).
 //!
-//! `cargo test --test it <filter>` runs a part: `proposals::`, `prism:: -- --ignored`, ...
+//! `cargo test --test it <filter>` runs a part (`proposals::`, `pagination::`, ...); the Prism
+//! suite is ignored unless asked for: `cargo test --test it -- --ignored prism::`.
 
 mod common;
 

@@ -5,7 +5,8 @@
 //! and through `call()` (the caller-facing error).
 //!
 //! These tests need Node and Prism, so they are ignored by a plain `cargo test`; `.ci/run`
-//! installs Prism with `npm ci` and runs them with `cargo test --test it prism:: -- --ignored`
+//! installs Prism with `npm ci` and runs them with
+//! `cargo test --features mock,cli --test it -- --ignored prism::`
 //! (Prism is found in `node_modules/.bin/prism`, or wherever `PRISM_BIN` says).
 
 mod proxy;
