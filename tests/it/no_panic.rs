@@ -1,18 +1,17 @@
-//! Whatever bytes and status come back, decoding never panics: every operation returns either
-//! its body or an `Error` that names it.
-
-mod common;
+//! Whatever bytes and status come back, decoding never panics: every operation (its call of
+//! `ops::ALL`) returns either its body or an `Error` that names it.
 
 use std::sync::{Arc, Mutex};
 
-use common::{
+use proptest::prelude::*;
+use securities_api::{Client, RetryPolicy, MAX_ERROR_TEXT};
+use serde_json::Value;
+
+use crate::common::{
     ops,
     raw::{RawServer, Reply},
     success_example,
 };
-use proptest::prelude::*;
-use securities_api::{Client, RetryPolicy, MAX_ERROR_TEXT};
-use serde_json::Value;
 
 /// A body built from the operation's own example, so that the decoders get past the first
 /// byte: cut short, or with one value swapped for another of any type.
@@ -128,9 +127,8 @@ fn decoding_never_panics() {
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    let all = ops::all();
-    proptest!(config, |(op in 0..all.len(), status in status(), body in body(), content_type in content_type())| {
-        let (id, call) = all[op];
+    proptest!(config, |(op in 0..ops::ALL.len(), status in status(), body in body(), content_type in content_type())| {
+        let (id, call) = (ops::ALL[op].id, ops::ALL[op].calls.call);
         let bytes = match body {
             Body::Bytes(bytes) => bytes,
             Body::Mutated { cut, swap_at, replacement } => mutate(&success_example(id).1, cut, swap_at, replacement),
@@ -139,6 +137,15 @@ fn decoding_never_panics() {
         let before = server.count();
         let outcome = runtime.block_on(call(client.clone()));
         prop_assert_eq!(server.count(), before + 1);
+        // The request of `ops::ALL`, with the token.
+        let received = server.received().pop().expect("a request");
+        prop_assert_eq!(&received.method, ops::ALL[op].method);
+        prop_assert!(received.target.starts_with(ops::ALL[op].path), "{}", received.target);
+        prop_assert!(
+            received.headers.contains(&("authorization".into(), "Bearer property-token".into())),
+            "{:?}",
+            received.headers
+        );
         match outcome {
             Ok(_) => prop_assert!((200..300).contains(&status)),
             Err(error) => {
@@ -157,11 +164,11 @@ fn decoding_never_panics() {
     });
 
     // And every operation once with each shared error status and an HTML body.
-    for (id, call) in all {
+    for ops::Op { id, calls, .. } in &ops::ALL {
         for status in [401u16, 403, 404, 422, 429, 500, 502, 503] {
             *next.lock().expect("reply") = Reply::typed(status, "text/html", "<html>erro</html>");
             let error = runtime
-                .block_on(call(client.clone()))
+                .block_on((calls.call)(client.clone()))
                 .expect_err("an error status");
             assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{id}");
             assert_eq!(

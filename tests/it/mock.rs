@@ -1,9 +1,6 @@
 //! The typed httpmock helpers of the `mock` feature, driven through the client.
-#![cfg(feature = "mock")]
 
-mod common;
-
-use common::{request_body, success_example, TOKEN};
+use crate::common::{request_body, success_example, TOKEN};
 use httpmock::MockServer;
 use securities_api::{
     mock::{HandwrittenMockExt, MockServerExt, Prefixed},
@@ -62,7 +59,8 @@ async fn query_body_and_error_responses_are_typed() {
     });
     let request: types::NewBatchRequest = request_body("create_batch");
     let error: types::ApiError =
-        serde_json::from_value(common::error_example("UnprocessableEntity")).expect("ApiError");
+        serde_json::from_value(crate::common::error_example("UnprocessableEntity"))
+            .expect("ApiError");
     let rejected = server.create_batch(|when, then| {
         when.body(&request);
         then.unprocessable_entity(&error);
@@ -195,8 +193,9 @@ async fn the_upload_mock_matches_the_parts_and_the_file() {
 #[tokio::test]
 async fn the_upload_mock_answers_the_api_errors() {
     let server = MockServer::start_async().await;
-    let error: ApiError = serde_json::from_value(common::error_example("UnprocessableEntity"))
-        .expect("the example is an ApiError");
+    let error: ApiError =
+        serde_json::from_value(crate::common::error_example("UnprocessableEntity"))
+            .expect("the example is an ApiError");
     let rejected = server.create_bank_credit_note(|when, then| {
         when.file_name("signed.pdf");
         then.error(422, &error);

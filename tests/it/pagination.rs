@@ -1,15 +1,15 @@
-//! `pages()` and `stream()` of the list operations, against a local server that serves pages.
+//! `pages()` and `stream()` of the list operations, against a local server that serves pages:
+//! how a stream follows pages (with `list_proposals`), then every paginated list of `ops::ALL`.
 
-mod common;
-
-use common::{client, strict_server};
-use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
+use futures::{StreamExt, TryStreamExt};
 use securities_api::{pagination::PAGINATED_OPERATIONS, ErrorKind, OPERATIONS};
 use serde_json::{json, Value};
 use wiremock::{
     matchers::{method, path, query_param, query_param_is_missing},
     Mock, MockServer, ResponseTemplate,
 };
+
+use crate::common::{client, ops, same_json, strict_server, success_example};
 
 /// A page of proposals with the given ids, saying it is page `current` and pointing at `next`.
 fn proposals_page(ids: &[i64], current: i64, next: Option<i64>) -> Value {
@@ -276,7 +276,7 @@ async fn every_operation_with_page_is_paginated() {
     );
     // And they are exactly the lists whose answer has `page_infos`.
     for op in OPERATIONS {
-        let (_, example) = common::success_example(op.id);
+        let (_, example) = success_example(op.id);
         assert_eq!(
             example.get("page_infos").is_some(),
             PAGINATED_OPERATIONS.contains(&op.id),
@@ -286,113 +286,23 @@ async fn every_operation_with_page_is_paginated() {
     }
 }
 
-/// Every paginated list follows `next_page` from the spec's own example page.
+/// Every paginated list of `ops::ALL` (its request without the page) follows `next_page`
+/// from the spec's own example page, through `stream()` and through `pages()`, keeping its
+/// filters on every page.
 #[tokio::test]
 async fn every_paginated_list_follows_its_spec_example() {
     let server = strict_server().await;
     let client = client(&server, "");
-    let calls: Vec<(&str, futures::future::BoxFuture<'_, Result<usize, _>>)> = vec![
-        (
-            "list_proposals",
-            client
-                .list_proposals()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_signers",
-            client
-                .list_signers()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_document_signers",
-            client
-                .list_document_signers()
-                .document_id(7781)
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_bank_credit_notes",
-            client
-                .list_bank_credit_notes()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_arrangements",
-            client
-                .list_arrangements()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_batches",
-            client
-                .list_batches()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_security_batches",
-            client
-                .list_security_batches()
-                .batch_id(118)
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_duplicates",
-            client
-                .list_duplicates()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_duplicate_security_batches",
-            client
-                .list_duplicate_security_batches()
-                .batch_id(118)
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-        (
-            "list_signer_links",
-            client
-                .list_signer_links()
-                .stream()
-                .try_collect::<Vec<_>>()
-                .map_ok(|v| v.len())
-                .boxed(),
-        ),
-    ];
-    let listed: Vec<&str> = calls.iter().map(|(id, _)| *id).collect();
+    let lists: Vec<&ops::Op> = ops::ALL
+        .iter()
+        .filter(|op| op.calls.list.is_some())
+        .collect();
+    let listed: Vec<&str> = lists.iter().map(|op| op.id).collect();
     assert_eq!(listed, PAGINATED_OPERATIONS);
 
-    for (id, call) in calls {
-        server.reset().await;
-        let (_, spec_path, _) = common::operation(id);
-        let (_, example) = common::success_example(id);
+    for op in lists {
+        let id = op.id;
+        let (_, example) = success_example(id);
         let infos = &example["page_infos"];
         let items_key = example
             .as_object()
@@ -400,38 +310,57 @@ async fn every_paginated_list_follows_its_spec_example() {
             .expect("an items key")
             .clone();
         let per_page = example[&items_key].as_array().map_or(0, Vec::len);
+        assert!(per_page > 0, "{id}: the example page has items");
         // The example page, then (if it points to one) its next page as the last one.
         let mut last = example.clone();
         last["page_infos"]["current_page"] = infos["next_page"].clone();
         last["page_infos"]["next_page"] = Value::Null;
-        let path_re = format!(
-            "^{}$",
-            spec_path
-                .replace("{batch_id}", "118")
-                .replace("{document_id}", "7781")
-        );
-        Mock::given(method("GET"))
-            .and(wiremock::matchers::path_regex(path_re.clone()))
-            .and(query_param_is_missing("page"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(&example))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let pages = if let Some(next) = infos["next_page"].as_i64() {
-            Mock::given(method("GET"))
-                .and(wiremock::matchers::path_regex(path_re))
-                .and(query_param("page", next.to_string()))
-                .respond_with(ResponseTemplate::new(200).set_body_json(&last))
+        // The request of `ops`, with its filters (and without its page) on every page.
+        let filters: Vec<_> = op.query.iter().filter(|(k, _)| *k != "page").collect();
+        let page = |page: Option<String>, body: &Value| {
+            let mock = Mock::given(method("GET")).and(path(op.path));
+            let mock = match page {
+                Some(page) => mock.and(query_param("page", page)),
+                None => mock.and(query_param_is_missing("page")),
+            };
+            let mock = filters
+                .iter()
+                .fold(mock, |mock, (k, v)| mock.and(query_param(*k, *v)));
+            mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
                 .expect(1)
-                .mount(&server)
-                .await;
-            2
-        } else {
-            1
         };
-        let count = call.await.unwrap_or_else(|e| panic!("{id}: {e:?}"));
-        assert!(per_page > 0, "{id}: the example page has items");
-        assert_eq!(count, per_page * pages, "{id}");
+        let pages = || match infos["next_page"].as_i64() {
+            Some(next) => vec![page(None, &example), page(Some(next.to_string()), &last)],
+            None => vec![page(None, &example)],
+        };
+        let count = pages().len();
+
+        server.reset().await;
+        for mock in pages() {
+            mock.mount(&server).await;
+        }
+        let items: Vec<Value> = (op.list().stream)(&client)
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("{id} stream(): {e:?}"));
+        assert_eq!(items.len(), per_page * count, "{id}");
+        same_json(&example[&items_key][0], &items[0])
+            .unwrap_or_else(|d| panic!("{id}: the first item: {d}"));
+        server.verify().await;
+
+        server.reset().await;
+        for mock in pages() {
+            mock.mount(&server).await;
+        }
+        let answers: Vec<Value> = (op.list().pages)(&client)
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("{id} pages(): {e:?}"));
+        assert_eq!(answers.len(), count, "{id}");
+        assert_eq!(
+            answers[0]["page_infos"]["current_page"], infos["current_page"],
+            "{id}"
+        );
         server.verify().await;
     }
 }

@@ -4,7 +4,7 @@
 #[test]
 fn the_snapshot_is_the_compiled_client() {
     let compiled = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
-    let snapshot = include_str!("../generated/client.rs");
+    let snapshot = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/client.rs"));
     assert!(
         compiled == snapshot,
         "generated/client.rs is out of date with openapi/securities-api.yaml: \

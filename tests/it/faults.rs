@@ -1,11 +1,9 @@
 //! The fault matrix: a server on 127.0.0.1 that misbehaves on purpose, and what the caller
 //! sees in each case. Every case counts the requests the server received.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::raw::{RawServer, Reply};
+use crate::common::raw::{RawServer, Reply};
 use securities_api::{types, Client, ErrorKind, RetryPolicy, MAX_ERROR_TEXT};
 use serde_json::json;
 

@@ -1,27 +1,35 @@
 //! Conformance to the spec, judged by a validator nobody here wrote: every operation is called
 //! through the client against Prism (`prism mock --errors`), which serves the spec and rejects
-//! any request that does not match it, naming what is wrong in its `sl-violations` header.
+//! any request that does not match it, naming what is wrong in its `sl-violations` header. The
+//! calls are those of `ops::ALL`, through `send()` (progenitor's answer, with Prism's headers)
+//! and through `call()` (the caller-facing error).
 //!
 //! These tests need Node and Prism, so they are ignored by a plain `cargo test`; `.ci/run`
-//! installs Prism with `npm ci` and runs them with `cargo test --test prism -- --ignored`
+//! installs Prism with `npm ci` and runs them with
+//! `cargo test --features mock,cli --test it -- --ignored prism::`
 //! (Prism is found in `node_modules/.bin/prism`, or wherever `PRISM_BIN` says).
 
-mod common;
-#[path = "prism/operations.rs"]
-mod operations;
-#[path = "prism/proxy.rs"]
 mod proxy;
-#[path = "prism/server.rs"]
 mod server;
 
 use std::collections::BTreeMap;
 
-use common::{error_example, same_json, spec, success_example, ERROR_STATUSES, TOKEN};
-use operations::{calls, violations, Call, VIOLATIONS_HEADER};
 use proxy::Proxy;
 use securities_api::{types::ApiError, Client, SendError as Error, OPERATIONS};
 use serde_json::Value;
 use server::{Mode, Prism};
+
+use crate::common::{error_example, ops, same_json, spec, success_example, ERROR_STATUSES, TOKEN};
+
+/// Prism's header listing what in the exchange breaks the spec.
+const VIOLATIONS_HEADER: &str = "sl-violations";
+
+/// The `sl-violations` header of `headers`, if any.
+fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(VIOLATIONS_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
 
 /// A client for Prism; no retries, so that each call is one exchange Prism judges.
 fn client(base_url: String) -> Client {
@@ -143,9 +151,10 @@ fn success_status(id: &str) -> u16 {
 
 /// Calls `id` and requires a request Prism accepts and a success answer the client decodes;
 /// with `example`, the answer must also be the spec's example.
-async fn check_success(client: Client, id: &str, call: Call, example: bool) -> Result<(), String> {
-    let answer = call(client).await.map_err(|e| describe(&e))?;
-    if let Some(violations) = answer.violations {
+async fn check_success(client: Client, op: &ops::Op, example: bool) -> Result<(), String> {
+    let answer = (op.calls.send)(client).await.map_err(|e| describe(&e))?;
+    let id = op.id;
+    if let Some(violations) = violations(&answer.headers) {
         return Err(format!("Prism's {VIOLATIONS_HEADER}: {violations}"));
     }
     let expected = success_status(id);
@@ -164,11 +173,11 @@ async fn check_success(client: Client, id: &str, call: Call, example: bool) -> R
 
 #[test]
 fn every_operation_has_one_call() {
-    let called: Vec<&str> = calls().iter().map(|(id, _)| *id).collect();
+    let called: Vec<&str> = ops::ALL.iter().map(|op| op.id).collect();
     let specified: Vec<&str> = OPERATIONS.iter().map(|op| op.id).collect();
     assert_eq!(
         called, specified,
-        "tests/prism/operations.rs must call every operation once, in the spec's order"
+        "ops::ALL must call every operation once, in the spec's order"
     );
     assert_eq!(called.len(), 46);
 }
@@ -179,8 +188,8 @@ async fn every_operation_conforms_with_the_examples() {
     let prism = Prism::start(Mode::Examples).await;
     let client = client(prism.url());
     let mut tally = Tally::new("requests accepted, examples decoded");
-    for (id, call) in calls() {
-        tally.record(id, check_success(client.clone(), id, call, true).await);
+    for op in &ops::ALL {
+        tally.record(op.id, check_success(client.clone(), op, true).await);
     }
     tally.finish(&prism);
 }
@@ -191,8 +200,8 @@ async fn every_operation_decodes_generated_answers() {
     let prism = Prism::start(Mode::Generated).await;
     let client = client(prism.url());
     let mut tally = Tally::new("requests accepted, generated answers decoded");
-    for (id, call) in calls() {
-        tally.record(id, check_success(client.clone(), id, call, false).await);
+    for op in &ops::ALL {
+        tally.record(op.id, check_success(client.clone(), op, false).await);
     }
     tally.finish(&prism);
 }
@@ -205,8 +214,9 @@ async fn a_request_without_token_is_unauthorized() {
     let client = client(proxy.without_token());
     let expected_body = error_example("Unauthorized");
     let mut tally = Tally::new("no token: Prism's 401, reported as unauthorized");
-    for (id, call) in calls() {
-        let result = match call(client.clone()).await {
+    for op in &ops::ALL {
+        let id = op.id;
+        let result = match (op.calls.send)(client.clone()).await {
             Ok(answer) => Err(format!("succeeded without a token: {answer:?}")),
             Err(error) => error_response(error).and_then(|(status, headers, body)| {
                 if status != 401 {
@@ -230,8 +240,9 @@ async fn a_request_without_token_is_unauthorized() {
         tally.record(id, result);
     }
     // Through `call()`, the caller-facing error says it in words.
-    for (id, call) in common::ops::all() {
-        let result = match call(client.clone()).await {
+    for op in &ops::ALL {
+        let id = op.id;
+        let result = match (op.calls.call)(client.clone()).await {
             Ok(value) => Err(format!("call() succeeded without a token: {value}")),
             Err(e) if e.is_unauthorized() && e.operation() == id => Ok(()),
             Err(e) => Err(format!("call() did not report it as unauthorized: {e}")),
@@ -253,8 +264,9 @@ async fn shared_error_statuses_reach_the_error_type() {
     for (status, name) in ERROR_STATUSES {
         let client = client(proxy.preferring(status));
         let expected_body = error_example(name);
-        for (id, call) in calls() {
-            let result = match call(client.clone()).await {
+        for op in &ops::ALL {
+            let id = op.id;
+            let result = match (op.calls.send)(client.clone()).await {
                 Ok(answer) => Err(format!("{status}: succeeded: {answer:?}")),
                 Err(error) => error_response(error).and_then(|(got, headers, body)| {
                     if got != status {
@@ -276,8 +288,9 @@ async fn shared_error_statuses_reach_the_error_type() {
         }
         // The same through `call()`: the caller-facing error names operation and status, and
         // reads Retry-After.
-        for (id, call) in common::ops::all() {
-            let result = match call(client.clone()).await {
+        for op in &ops::ALL {
+            let id = op.id;
+            let result = match (op.calls.call)(client.clone()).await {
                 Ok(value) => Err(format!("{status}: call() succeeded: {value}")),
                 Err(e) if e.operation() != id || e.status().map(|s| s.as_u16()) != Some(status) => {
                     Err(format!("{status}: call() reported {e}"))

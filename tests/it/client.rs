@@ -1,10 +1,8 @@
 //! The client's configuration: builder errors, base URLs, the token's secrecy.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{strict_server, TOKEN};
+use crate::common::{strict_server, TOKEN};
 use securities_api::{Client, ConfigError, Environment};
 use wiremock::{matchers, Mock, ResponseTemplate};
 
@@ -143,8 +141,9 @@ fn a_base_url_wins_over_the_environment() {
     assert_eq!(client.environment(), None);
 }
 
-/// `Client::from_env` reads `SECURITIES_ENV`. The only test of this binary that touches the
-/// process's environment (the others never read it).
+/// `Client::from_env` reads `SECURITIES_ENV`. The only test of the suite that touches the
+/// process's environment (the others never read it, and the `cli` tests run the binary with
+/// the `SECURITIES_*` variables removed).
 #[test]
 fn securities_env_names_the_four_environments() {
     std::env::remove_var("SECURITIES_BASE_URL");
@@ -184,13 +183,13 @@ fn securities_env_names_the_four_environments() {
 #[test]
 fn environments_take_their_urls_from_the_spec() {
     // The URLs are the spec's servers, in order, not typed a second time.
-    let servers: Vec<&str> = common::spec()["servers"]
+    let servers: Vec<&str> = crate::common::spec()["servers"]
         .as_array()
         .expect("servers")
         .iter()
         .map(|s| s["url"].as_str().expect("url"))
         .collect();
-    let names: Vec<&str> = common::spec()["servers"]
+    let names: Vec<&str> = crate::common::spec()["servers"]
         .as_array()
         .expect("servers")
         .iter()

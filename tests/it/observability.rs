@@ -2,15 +2,13 @@
 //! or a body. One test in its own binary, because it installs the process-wide subscriber
 //! (thread-local ones miss events when tests run in parallel).
 
-mod common;
-
 use std::{
     io::Write,
     sync::{Arc, Mutex},
     time::{Duration, SystemTime},
 };
 
-use common::raw::{RawServer, Reply};
+use crate::common::raw::{RawServer, Reply};
 use securities_api::MAX_ERROR_TEXT;
 use securities_api::{types, Client, ErrorKind, RetryPolicy};
 use serde_json::json;

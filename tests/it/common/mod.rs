@@ -1,9 +1,7 @@
 //! Test support: the spec's examples, a local HTTP server that accepts exactly one expected
 //! request and fails loudly on anything else, and a JSON comparison that tolerates what a
 //! typed round trip legitimately changes (time zones of timestamps, null or empty list versus
-//! absent).
-
-#![allow(dead_code)]
+//! absent). The calls of every operation are in [`ops`], written once for every suite.
 
 pub mod ops;
 pub mod raw;
@@ -236,6 +234,12 @@ pub async fn check_operation(expect: Expect, call: Call) {
         "{}: method in the spec",
         expect.op
     );
+    assert!(
+        fits(&spec_path, expect.path),
+        "{}: {} is not a path of {spec_path}",
+        expect.op,
+        expect.path
+    );
     let body = expect.body.then(|| request_example(expect.op));
     let mut query: Vec<(String, String)> = expect
         .query
@@ -304,6 +308,44 @@ pub async fn check_operation(expect: Expect, call: Call) {
         }
     }
 }
+
+/// Whether `path` is the spec's path `template` with one non-empty segment for each of its
+/// parameters.
+fn fits(template: &str, path: &str) -> bool {
+    let (template, path): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    template.len() == path.len()
+        && template.iter().zip(&path).all(|(t, p)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                !p.is_empty()
+            } else {
+                t == p
+            }
+        })
+}
+
+/// Checks operation `id` with its call of [`ops::ALL`]: see [`check_operation`].
+pub async fn check(id: &str) {
+    let op = ops::get(id);
+    check_operation(op.expect(), op.calls.call).await;
+}
+
+/// One test per operation of a resource, named after it, that checks the operation with its
+/// call of [`ops::ALL`] ([`check`]); and the list of those operations as `CHECKED`, so that a
+/// test can tell that every operation is checked by one resource.
+macro_rules! check_operations {
+    ($($id:ident),+ $(,)?) => {
+        /// The operations whose calls of `ops::ALL` this module checks, one test each.
+        pub const CHECKED: &[&str] = &[$(stringify!($id)),+];
+        $(
+            #[tokio::test]
+            async fn $id() {
+                $crate::common::check(stringify!($id)).await;
+            }
+        )+
+    };
+}
+pub(crate) use check_operations;
 
 /// Compares two JSON values the way a typed round trip may legitimately change them: a null
 /// and an absent key are the same, and so are an empty list and an absent one; timestamps

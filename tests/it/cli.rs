@@ -1,12 +1,9 @@
 //! The `securities` binary (feature `cli`), run against a local server.
-#![cfg(feature = "cli")]
 
-mod common;
-
-use assert_cmd::Command;
-use common::{
+use crate::common::{
     error_example, request_example, same_json, spec, strict_server, success_example, TOKEN,
 };
+use assert_cmd::Command;
 use serde_json::{json, Value};
 use wiremock::{
     matchers::{body_json, header, method, path, query_param, query_param_is_missing},
@@ -314,7 +311,7 @@ fn help_lists_every_operation_with_its_summary() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for op in securities_api::OPERATIONS {
-        let (_, _, operation) = common::operation(op.id);
+        let (_, _, operation) = crate::common::operation(op.id);
         let summary = operation["summary"].as_str().expect("a summary");
         let name = op.id.replace('_', "-");
         assert!(

@@ -3,21 +3,23 @@
 //! parts, their headers and their bytes), with the PDF from memory, from a file and from a
 //! reader; refused before any request without a PDF; never retried.
 
-mod common;
-
 use std::{
     path::PathBuf,
     sync::atomic::{AtomicUsize, Ordering},
     time::Duration,
 };
 
-use common::{
+use crate::common::{
     client, error_example, form_example, same_json, strict_server, success_example, to_json,
     ERROR_STATUSES, TOKEN,
 };
 use securities_api::{Client, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// The operation this module checks, by its own tests rather than through `ops::ALL`'s call:
+/// its multipart body is read part by part.
+pub const CHECKED: &[&str] = &[OP];
 
 const OP: &str = "create_bank_credit_note";
 const PATH: &str = "/v1/bank_credit_notes";
