@@ -18,10 +18,10 @@ fn the_snapshot_is_the_compiled_client() {
 #[test]
 fn the_json_spec_is_the_yaml() {
     let yaml: serde_yaml::Value =
-        serde_yaml::from_str(include_str!("../openapi/securities-api.yaml")).expect("YAML");
+        serde_yaml::from_str(include_str!("../../openapi/securities-api.yaml")).expect("YAML");
     let yaml = serde_json::to_value(yaml).expect("representable as JSON");
     let mut json: serde_json::Value =
-        serde_json::from_str(include_str!("../openapi/securities-api.json")).expect("JSON");
+        serde_json::from_str(include_str!("../../openapi/securities-api.json")).expect("JSON");
     json["info"]
         .as_object_mut()
         .expect("info")
