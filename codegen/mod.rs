@@ -95,6 +95,7 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     docs::document_client(&mut file, spec).map_err(at)?;
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;
+    operations::add_calls(&mut file, &operations).map_err(at)?;
 
     file.items.extend(environments::items(&environments));
     file.items.extend(operations::items(&operations));

@@ -11774,6 +11774,66 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_proposals`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ProposalList, crate::Error> {
+            let op = &crate::OPERATIONS[0];
+            let prepared = async move {
+                let Self { client, page } = self;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/proposals", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_proposals",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ProposalList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::create_proposal`]
 
@@ -11908,6 +11968,70 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_proposal`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[1];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::NewProposalRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/proposals", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_proposal",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ProposalEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_proposal`]
 
@@ -12020,6 +12144,67 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_proposal`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[2];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/proposals/{}", client.baseurl, encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_proposal",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ProposalEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_proposal_by_number`]
@@ -12139,6 +12324,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_proposal_by_number`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[3];
+            let prepared = async move {
+                let Self { client, number } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/proposals/bynumber/{}", client.baseurl, encode_path(& number
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_proposal_by_number",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ProposalEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::list_signers`]
 
@@ -12251,6 +12498,66 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_signers`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerList, crate::Error> {
+            let op = &crate::OPERATIONS[4];
+            let prepared = async move {
+                let Self { client, page } = self;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/signers", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_signers",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_signer`]
@@ -12386,6 +12693,70 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[5];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/signers", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_signer`]
 
@@ -12498,6 +12869,67 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[6];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/signers/{}", client.baseurl, encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_signer_by_key`]
@@ -12613,6 +13045,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[7];
+            let prepared = async move {
+                let Self { client, key } = self;
+                let key = key.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/signers/bykey/{}", client.baseurl, encode_path(& key
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_signer_by_key",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_document_signers`]
@@ -12742,6 +13236,70 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_document_signers`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerList, crate::Error> {
+            let op = &crate::OPERATIONS[8];
+            let prepared = async move {
+                let Self { client, document_id, page } = self;
+                let document_id = document_id.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/documents/{}/signers", client.baseurl, encode_path(&
+                    document_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_document_signers",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_document_signer`]
@@ -12896,6 +13454,74 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_document_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::DocumentSignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[9];
+            let prepared = async move {
+                let Self { client, document_id, body } = self;
+                let document_id = document_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/documents/{}/signers", client.baseurl, encode_path(&
+                    document_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_document_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::DocumentSignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_document_signer`]
 
@@ -13022,6 +13648,69 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_document_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[10];
+            let prepared = async move {
+                let Self { client, document_id, id } = self;
+                let document_id = document_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/documents/{}/signers/{}", client.baseurl, encode_path(&
+                    document_id.to_string()), encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_document_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_document_signer_by_key`]
@@ -13152,6 +13841,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_document_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[11];
+            let prepared = async move {
+                let Self { client, document_id, key } = self;
+                let document_id = document_id.map_err(Error::InvalidRequest)?;
+                let key = key.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, encode_path(&
+                    document_id.to_string()), encode_path(& key.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_document_signer_by_key",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_document_by_key`]
 
@@ -13267,6 +14019,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_document_by_key`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::DocumentEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[12];
+            let prepared = async move {
+                let Self { client, key } = self;
+                let key = key.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/documents/bykey/{}", client.baseurl, encode_path(& key
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_document_by_key",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::DocumentEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_bank_credit_notes`]
@@ -13399,6 +14213,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_bank_credit_notes`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BankCreditNoteList, crate::Error> {
+            let op = &crate::OPERATIONS[13];
+            let prepared = async move {
+                let Self { client, number, page } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/bank_credit_notes", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("number", &number))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_bank_credit_notes",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BankCreditNoteList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_bank_credit_note`]
 
@@ -13515,6 +14391,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_bank_credit_note`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[15];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/bank_credit_notes/{}", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_bank_credit_note",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BankCreditNoteEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_bank_credit_note_by_number`]
@@ -13637,6 +14575,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_bank_credit_note_by_number`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[16];
+            let prepared = async move {
+                let Self { client, number } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, encode_path(&
+                    number.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_bank_credit_note_by_number",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BankCreditNoteEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::list_arrangements`]
 
@@ -13749,6 +14749,66 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_arrangements`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ArrangementList, crate::Error> {
+            let op = &crate::OPERATIONS[17];
+            let prepared = async move {
+                let Self { client, page } = self;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/arrangements", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_arrangements",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ArrangementList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_arrangement`]
@@ -13863,6 +14923,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_arrangement`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::ArrangementEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[18];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/arrangements/{}", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_arrangement",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::ArrangementEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::list_assignments`]
 
@@ -13958,6 +15080,64 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_assignments`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::AssignmentList, crate::Error> {
+            let op = &crate::OPERATIONS[19];
+            let prepared = async move {
+                let Self { client } = self;
+                let url = format!("{}/v1/assignments", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_assignments",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::AssignmentList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_assignment`]
@@ -14095,6 +15275,71 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::Assignment, crate::Error> {
+            let op = &crate::OPERATIONS[20];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::NewAssignmentRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/assignments", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::Assignment,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_assignment`]
 
@@ -14207,6 +15452,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::Assignment, crate::Error> {
+            let op = &crate::OPERATIONS[21];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/assignments/{}", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::Assignment,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_assignment_by_number`]
@@ -14326,6 +15633,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_assignment_by_number`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::Assignment, crate::Error> {
+            let op = &crate::OPERATIONS[22];
+            let prepared = async move {
+                let Self { client, number } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/assignments/bynumber/{}", client.baseurl, encode_path(& number
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_assignment_by_number",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::Assignment,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::list_batches`]
 
@@ -14438,6 +15807,66 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_batches`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BatchList, crate::Error> {
+            let op = &crate::OPERATIONS[23];
+            let prepared = async move {
+                let Self { client, page } = self;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/batches", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_batches",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BatchList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_batch`]
@@ -14573,6 +16002,70 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[24];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::NewBatchRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/batches", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_batch`]
 
@@ -14685,6 +16178,67 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[25];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}", client.baseurl, encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::BatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_security_batches`]
@@ -14814,6 +16368,70 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_security_batches`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
+            let op = &crate::OPERATIONS[26];
+            let prepared = async move {
+                let Self { client, batch_id, page } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
+                    batch_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_security_batches",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_security_batch`]
@@ -14971,6 +16589,75 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_security_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[27];
+            let prepared = async move {
+                let Self { client, batch_id, body } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::NewSecurityBatchRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
+                    batch_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_security_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_security_batch`]
 
@@ -15100,6 +16787,69 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_security_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[28];
+            let prepared = async move {
+                let Self { client, batch_id, id } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/security_batches/{}", client.baseurl, encode_path(&
+                    batch_id.to_string()), encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_security_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_duplicates`]
@@ -15232,6 +16982,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_duplicates`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::DuplicateList, crate::Error> {
+            let op = &crate::OPERATIONS[29];
+            let prepared = async move {
+                let Self { client, number, page } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/duplicates", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("number", &number))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_duplicates",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::DuplicateList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_duplicate`]
 
@@ -15344,6 +17156,67 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_duplicate`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[30];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/duplicates/{}", client.baseurl, encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_duplicate",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::DuplicateEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::get_duplicate_by_number`]
@@ -15462,6 +17335,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_duplicate_by_number`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[31];
+            let prepared = async move {
+                let Self { client, number } = self;
+                let number = number.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/duplicates/bynumber/{}", client.baseurl, encode_path(& number
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_duplicate_by_number",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::DuplicateEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_duplicate_security_batches`]
@@ -15591,6 +17526,70 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_duplicate_security_batches`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
+            let op = &crate::OPERATIONS[32];
+            let prepared = async move {
+                let Self { client, batch_id, page } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
+                    encode_path(& batch_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_duplicate_security_batches",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_duplicate_security_batch`]
@@ -15749,6 +17748,75 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`create_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[33];
+            let prepared = async move {
+                let Self { client, batch_id, body } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::NewDuplicateSecurityBatchRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
+                    encode_path(& batch_id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_duplicate_security_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_duplicate_security_batch`]
 
@@ -15879,6 +17947,69 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[34];
+            let prepared = async move {
+                let Self { client, batch_id, id } = self;
+                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl,
+                    encode_path(& batch_id.to_string()), encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_duplicate_security_batch",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SecurityBatchEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::list_signer_links`]
 
@@ -15991,6 +18122,66 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`list_signer_links`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerLinkList, crate::Error> {
+            let op = &crate::OPERATIONS[35];
+            let prepared = async move {
+                let Self { client, page } = self;
+                let page = page.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/lists", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_signer_links",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerLinkList,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::link_signer`]
@@ -16128,6 +18319,71 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`link_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[36];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::NewSignerLinkRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/v1/lists", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "link_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerLinkEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::get_signer_link`]
 
@@ -16240,6 +18496,67 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`get_signer_link`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[37];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/v1/lists/{}", client.baseurl, encode_path(& id.to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_signer_link",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::SignerLinkEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::legacy_create_proposal`]
@@ -16380,6 +18697,71 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_create_proposal`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacyProposalEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[38];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::LegacyProposalRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/legacy/proposals", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_create_proposal",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacyProposalEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::legacy_get_security`]
 
@@ -16492,6 +18874,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_get_security`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacySecurity, crate::Error> {
+            let op = &crate::OPERATIONS[39];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/legacy/securities/{}", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_get_security",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacySecurity,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::legacy_create_assignment`]
@@ -16632,6 +19076,71 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_create_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacyAssignmentProcess, crate::Error> {
+            let op = &crate::OPERATIONS[40];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::LegacyNewAssignment::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/legacy/assignments", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_create_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacyAssignmentProcess,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::legacy_get_assignment`]
 
@@ -16746,6 +19255,68 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_get_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
+            let op = &crate::OPERATIONS[41];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/legacy/assignments/{}", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_get_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacyAssignment,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::legacy_cancel_assignment`]
 
@@ -16859,6 +19430,68 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `200` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_cancel_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
+            let op = &crate::OPERATIONS[42];
+            let prepared = async move {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/legacy/assignments/{}/cancel", client.baseurl, encode_path(& id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_cancel_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacyAssignment,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        200u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::legacy_create_signer`]
@@ -16995,6 +19628,71 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_create_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacySignerEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[43];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::LegacyNewSignerRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/legacy/signers", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_create_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacySignerEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     /**Builder for [`Client::legacy_link_signer`]
@@ -17153,6 +19851,75 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// Sends the request and returns the decoded body of the `201` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_link_signer`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacySignerLinkEnvelope, crate::Error> {
+            let op = &crate::OPERATIONS[44];
+            let prepared = async move {
+                let Self { client, signer_id, body } = self;
+                let signer_id = signer_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::LegacyNewSignerLinkRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/legacy/signers/{}/lists", client.baseurl, encode_path(& signer_id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_link_signer",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacySignerLinkEnvelope,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        201u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
+        }
     }
     /**Builder for [`Client::legacy_execute_assignment`]
 
@@ -17292,6 +20059,71 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends the request and returns the decoded body of the `202` answer.
+        ///
+        /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
+        /// operation (`legacy_execute_assignment`), the HTTP status and the body, and says whether a retry could help.
+        pub async fn call(
+            self,
+        ) -> ::std::result::Result<types::LegacyExecuteAccepted, crate::Error> {
+            let op = &crate::OPERATIONS[45];
+            let prepared = async move {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::LegacyExecuteAssignment::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/legacy/contracts", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "legacy_execute_assignment",
+                };
+                client.pre(&mut request, &info).await?;
+                ::std::result::Result::Ok::<
+                    _,
+                    Error<crate::ApiError>,
+                >((client, request, info))
+            }
+                .await;
+            let (client, request, info) = match prepared {
+                ::std::result::Result::Ok(prepared) => prepared,
+                ::std::result::Result::Err(error) => {
+                    return crate::error::finish::<
+                        types::LegacyExecuteAccepted,
+                    >(op, ::std::result::Result::Err(error))
+                        .await;
+                }
+            };
+            let answer = client.answer(request, &info).await;
+            crate::error::conclude(
+                    op,
+                    answer,
+                    |status| match status {
+                        202u16 => crate::error::Listed::Success,
+                        401u16 => crate::error::Listed::Error,
+                        403u16 => crate::error::Listed::Error,
+                        404u16 => crate::error::Listed::Error,
+                        422u16 => crate::error::Listed::Error,
+                        429u16 => crate::error::Listed::Error,
+                        500u16 => crate::error::Listed::Error,
+                        502u16 => crate::error::Listed::Error,
+                        503u16 => crate::error::Listed::Error,
+                        _ => crate::error::Listed::Unlisted,
+                    },
+                )
+                .await
         }
     }
     ///Builder for [`Client::create_bank_credit_note`](super::Client::create_bank_credit_note), written by hand in `src/`.
@@ -17714,489 +20546,8 @@ pub const OPERATIONS: &[crate::Operation] = &[
         paginated: false,
     },
 ];
-impl builder::ListProposals<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_proposals`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::ProposalList, crate::Error> {
-        crate::error::finish(&OPERATIONS[0], self.send().await).await
-    }
-}
-impl builder::CreateProposal<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_proposal`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[1], self.send().await).await
-    }
-}
-impl builder::GetProposal<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_proposal`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[2], self.send().await).await
-    }
-}
-impl builder::GetProposalByNumber<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_proposal_by_number`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[3], self.send().await).await
-    }
-}
-impl builder::ListSigners<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_signers`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::SignerList, crate::Error> {
-        crate::error::finish(&OPERATIONS[4], self.send().await).await
-    }
-}
-impl builder::CreateSigner<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[5], self.send().await).await
-    }
-}
-impl builder::GetSigner<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[6], self.send().await).await
-    }
-}
-impl builder::GetSignerByKey<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[7], self.send().await).await
-    }
-}
-impl builder::ListDocumentSigners<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_document_signers`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::SignerList, crate::Error> {
-        crate::error::finish(&OPERATIONS[8], self.send().await).await
-    }
-}
-impl builder::CreateDocumentSigner<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_document_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::DocumentSignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[9], self.send().await).await
-    }
-}
-impl builder::GetDocumentSigner<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_document_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[10], self.send().await).await
-    }
-}
-impl builder::GetDocumentSignerByKey<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_document_signer_by_key`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[11], self.send().await).await
-    }
-}
-impl builder::GetDocumentByKey<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_document_by_key`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::DocumentEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[12], self.send().await).await
-    }
-}
-impl builder::ListBankCreditNotes<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_bank_credit_notes`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::BankCreditNoteList, crate::Error> {
-        crate::error::finish(&OPERATIONS[13], self.send().await).await
-    }
-}
 /// The entry of `create_bank_credit_note` in [`OPERATIONS`].
 pub(crate) const CREATE_BANK_CREDIT_NOTE: &crate::Operation = &OPERATIONS[14];
-impl builder::GetBankCreditNote<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_bank_credit_note`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[15], self.send().await).await
-    }
-}
-impl builder::GetBankCreditNoteByNumber<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_bank_credit_note_by_number`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[16], self.send().await).await
-    }
-}
-impl builder::ListArrangements<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_arrangements`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::ArrangementList, crate::Error> {
-        crate::error::finish(&OPERATIONS[17], self.send().await).await
-    }
-}
-impl builder::GetArrangement<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_arrangement`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::ArrangementEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[18], self.send().await).await
-    }
-}
-impl builder::ListAssignments<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_assignments`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::AssignmentList, crate::Error> {
-        crate::error::finish(&OPERATIONS[19], self.send().await).await
-    }
-}
-impl builder::CreateAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::Assignment, crate::Error> {
-        crate::error::finish(&OPERATIONS[20], self.send().await).await
-    }
-}
-impl builder::GetAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::Assignment, crate::Error> {
-        crate::error::finish(&OPERATIONS[21], self.send().await).await
-    }
-}
-impl builder::GetAssignmentByNumber<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_assignment_by_number`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::Assignment, crate::Error> {
-        crate::error::finish(&OPERATIONS[22], self.send().await).await
-    }
-}
-impl builder::ListBatches<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_batches`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(self) -> ::std::result::Result<types::BatchList, crate::Error> {
-        crate::error::finish(&OPERATIONS[23], self.send().await).await
-    }
-}
-impl builder::CreateBatch<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[24], self.send().await).await
-    }
-}
-impl builder::GetBatch<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[25], self.send().await).await
-    }
-}
-impl builder::ListSecurityBatches<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_security_batches`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
-        crate::error::finish(&OPERATIONS[26], self.send().await).await
-    }
-}
-impl builder::CreateSecurityBatch<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_security_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[27], self.send().await).await
-    }
-}
-impl builder::GetSecurityBatch<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_security_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[28], self.send().await).await
-    }
-}
-impl builder::ListDuplicates<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_duplicates`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::DuplicateList, crate::Error> {
-        crate::error::finish(&OPERATIONS[29], self.send().await).await
-    }
-}
-impl builder::GetDuplicate<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_duplicate`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[30], self.send().await).await
-    }
-}
-impl builder::GetDuplicateByNumber<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_duplicate_by_number`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[31], self.send().await).await
-    }
-}
-impl builder::ListDuplicateSecurityBatches<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_duplicate_security_batches`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
-        crate::error::finish(&OPERATIONS[32], self.send().await).await
-    }
-}
-impl builder::CreateDuplicateSecurityBatch<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`create_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[33], self.send().await).await
-    }
-}
-impl builder::GetDuplicateSecurityBatch<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_duplicate_security_batch`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[34], self.send().await).await
-    }
-}
-impl builder::ListSignerLinks<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`list_signer_links`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerLinkList, crate::Error> {
-        crate::error::finish(&OPERATIONS[35], self.send().await).await
-    }
-}
-impl builder::LinkSigner<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`link_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[36], self.send().await).await
-    }
-}
-impl builder::GetSignerLink<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`get_signer_link`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[37], self.send().await).await
-    }
-}
-impl builder::LegacyCreateProposal<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_create_proposal`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacyProposalEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[38], self.send().await).await
-    }
-}
-impl builder::LegacyGetSecurity<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_get_security`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacySecurity, crate::Error> {
-        crate::error::finish(&OPERATIONS[39], self.send().await).await
-    }
-}
-impl builder::LegacyCreateAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_create_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacyAssignmentProcess, crate::Error> {
-        crate::error::finish(&OPERATIONS[40], self.send().await).await
-    }
-}
-impl builder::LegacyGetAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_get_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
-        crate::error::finish(&OPERATIONS[41], self.send().await).await
-    }
-}
-impl builder::LegacyCancelAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `200` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_cancel_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
-        crate::error::finish(&OPERATIONS[42], self.send().await).await
-    }
-}
-impl builder::LegacyCreateSigner<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_create_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacySignerEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[43], self.send().await).await
-    }
-}
-impl builder::LegacyLinkSigner<'_> {
-    /// Sends the request and returns the decoded body of the `201` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_link_signer`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacySignerLinkEnvelope, crate::Error> {
-        crate::error::finish(&OPERATIONS[44], self.send().await).await
-    }
-}
-impl builder::LegacyExecuteAssignment<'_> {
-    /// Sends the request and returns the decoded body of the `202` answer.
-    ///
-    /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
-    /// operation (`legacy_execute_assignment`), the HTTP status and the body, and says whether a retry could help.
-    pub async fn call(
-        self,
-    ) -> ::std::result::Result<types::LegacyExecuteAccepted, crate::Error> {
-        crate::error::finish(&OPERATIONS[45], self.send().await).await
-    }
-}
 /// Every list operation whose pages `pages()` and `stream()` follow.
 pub const PAGINATED_OPERATIONS: &[&str] = &[
     "list_proposals",

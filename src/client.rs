@@ -259,9 +259,66 @@ impl ClientHooks<Inner> for Client {
     /// of every answer.
     async fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        match self.answer(request, info).await {
+            Ok(answer) => Ok(answer.into_response()),
+            Err(Failed::Transport(error)) => Err(error),
+            Err(Failed::Held(held)) => Ok(carrying(held)),
+        }
+    }
+}
+
+/// An answer read whole by [`Client::answer`]: its status, its headers and its body (an error
+/// body that is not JSON already turned into a JSON string), with what is left of reqwest's
+/// answer (URL, version, extensions) for [`into_response`](Self::into_response).
+pub(crate) struct Answer {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Bytes,
+    response: reqwest::Response,
+}
+
+impl Answer {
+    /// The answer rebuilt around the body in memory, as the request hook gives it to
+    /// progenitor.
+    pub(crate) fn into_response(mut self) -> reqwest::Response {
+        rebuilt(&mut self.response, self.headers, self.body)
+    }
+}
+
+/// Why [`Client::answer`] has no whole answer: the request failed, or the answer's body could
+/// not be read whole.
+pub(crate) enum Failed {
+    /// No answer (or no headers of one): connection, timeout, …
+    Transport(reqwest::Error),
+    /// An answer whose body is too large, cut at [`MAX_ERROR_BODY`] or broken off.
+    Held(Incomplete),
+}
+
+impl Failed {
+    /// What the request hook gives progenitor for this failure: the transport error, or an
+    /// answer whose body is `held` as the error that reading it gives.
+    pub(crate) fn into_result(self) -> reqwest::Result<reqwest::Response> {
+        match self {
+            Failed::Transport(error) => Err(error),
+            Failed::Held(held) => Ok(carrying(held)),
+        }
+    }
+}
+
+impl Client {
+    /// The request hook's work, for the request hook and for every generated `call()`: sends
+    /// the request and reads the whole answer (at most [`Client::max_response_bytes`] for a
+    /// success, [`MAX_ERROR_BODY`] for an error status), retrying per the policy, inside one
+    /// `securities_api.request` span. `call()` decodes the body from here directly, without
+    /// an answer rebuilt for progenitor.
+    pub(crate) async fn answer(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<Answer, Failed> {
         // progenitor's `api-version` header is taken out of the generated code by
         // codegen/api_version.rs (`drop_header`), so there is nothing to remove here.
         let span = tracing::info_span!(
@@ -287,7 +344,7 @@ impl ClientHooks<Inner> for Client {
                     None
                 };
                 let failed = match self.client().execute(request).await {
-                    Err(error) => Err(error),
+                    Err(error) => Failed::Transport(error),
                     Ok(response) => {
                         let delay = again.as_ref().and_then(|_| {
                             policy.after(
@@ -311,13 +368,13 @@ impl ClientHooks<Inner> for Client {
                         }
                         match read_answer(response, self.inner.max_response_bytes).await {
                             Ok(answer) => break Ok(answer),
-                            Err(held) => Ok(held),
+                            Err(held) => Failed::Held(held),
                         }
                     }
                 };
                 let (failure, status) = match &failed {
-                    Err(error) => (Failure::of(error), None),
-                    Ok(held) => (held.failure, Some(held.status)),
+                    Failed::Transport(error) => (Failure::of(error), None),
+                    Failed::Held(held) => (held.failure, Some(held.status)),
                 };
                 let delay = again
                     .as_ref()
@@ -326,14 +383,14 @@ impl ClientHooks<Inner> for Client {
                     (Some(delay), Some(next)) => {
                         retries += 1;
                         let cause = match &failed {
-                            Err(error) => plain_cause(error),
-                            Ok(held) => held.to_string(),
+                            Failed::Transport(error) => plain_cause(error),
+                            Failed::Held(held) => held.to_string(),
                         };
                         retry_event(info, retries, status, Some(cause), delay);
                         tokio::time::sleep(delay).await;
                         request = next;
                     }
-                    _ => break failed.map(carrying),
+                    _ => break Err(failed),
                 }
             };
             if !recorded {
@@ -345,8 +402,13 @@ impl ClientHooks<Inner> for Client {
                 "latency_ms",
                 u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             );
-            if let Ok(response) = &result {
-                span.record("status", response.status().as_u16());
+            let status = match &result {
+                Ok(answer) => Some(answer.status),
+                Err(Failed::Held(held)) => Some(held.status),
+                Err(Failed::Transport(_)) => None,
+            };
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
             }
             result
         }
@@ -394,15 +456,12 @@ fn retry_event(
 
 /// Reads the whole body of `response`: at most `max` bytes for a success, at most
 /// [`MAX_ERROR_BODY`] for an error status (cut there, not refused: its beginning says what
-/// went wrong). The answer comes back rebuilt around the body in memory, with the server's
-/// status, version, headers and extensions untouched, for progenitor to decode; an error body
-/// that is not JSON (a gateway's HTML page, plain text, nothing) comes back as the same text
-/// in a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`, because
+/// went wrong). The answer comes back with the body in memory and the server's status and
+/// headers untouched (and the rest of reqwest's answer, for [`Answer::into_response`]); an
+/// error body that is not JSON (a gateway's HTML page, plain text, nothing) comes back as the
+/// same text in a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`, because
 /// progenitor would otherwise report a payload error and lose the status.
-async fn read_answer(
-    mut response: reqwest::Response,
-    max: usize,
-) -> Result<reqwest::Response, Incomplete> {
+async fn read_answer(mut response: reqwest::Response, max: usize) -> Result<Answer, Incomplete> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
     let limit = if is_error {
@@ -480,7 +539,12 @@ async fn read_answer(
         let text = String::from_utf8_lossy(&body).into_owned();
         body = Bytes::from(serde_json::Value::String(text).to_string());
     }
-    Ok(rebuilt(&mut response, headers, body))
+    Ok(Answer {
+        status,
+        headers,
+        body,
+        response,
+    })
 }
 
 /// `response`'s status, version, URL and extensions with `headers` and `body`.

@@ -551,6 +551,61 @@ pub(crate) async fn finish<T>(
     })
 }
 
+/// What an operation's spec says of an answer's status; the generated `call()` classifies
+/// the status with the arms of progenitor's own `send()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Listed {
+    /// The success status: the body is the operation's success type.
+    Success,
+    /// One of the operation's error statuses: the body is an [`ApiError`].
+    Error,
+    /// Any other status.
+    Unlisted,
+}
+
+/// What the generated `call()` does with what [`Client::answer`](crate::Client) read: the
+/// success body decoded into `T`, or the crate's [`Error`], the same one (kind, status,
+/// headers, body, cause, source) that [`finish`] makes of `send()`'s outcome for the same
+/// answer. `listed` classifies the status as progenitor's `send()` does. Only the success path
+/// is its own; every failure goes through [`finish`] as progenitor would have handed it over.
+pub(crate) async fn conclude<T: serde::de::DeserializeOwned>(
+    op: &'static crate::Operation,
+    answer: Result<crate::client::Answer, crate::client::Failed>,
+    listed: impl FnOnce(u16) -> Listed,
+) -> Result<T, Error> {
+    use progenitor_client::{Error as P, ResponseValue};
+    let sent: Result<ResponseValue<T>, P<ApiError>> = match answer {
+        Ok(answer) => match listed(answer.status.as_u16()) {
+            Listed::Success => match serde_json::from_slice(&answer.body) {
+                Ok(value) => return Ok(value),
+                Err(error) => Err(P::InvalidResponsePayload(answer.body, error)),
+            },
+            Listed::Error => match serde_json::from_slice(&answer.body) {
+                Ok(body) => Err(P::ErrorResponse(ResponseValue::new(
+                    body,
+                    answer.status,
+                    answer.headers,
+                ))),
+                Err(error) => Err(P::InvalidResponsePayload(answer.body, error)),
+            },
+            Listed::Unlisted => Err(P::UnexpectedResponse(answer.into_response())),
+        },
+        Err(failed) => match failed.into_result() {
+            Err(error) => Err(P::CommunicationError(error)),
+            Ok(response) => match listed(response.status().as_u16()) {
+                Listed::Unlisted => Err(P::UnexpectedResponse(response)),
+                // progenitor's own reading, which gives the error the hook left in the body.
+                Listed::Success => ResponseValue::from_response(response).await,
+                Listed::Error => match ResponseValue::<ApiError>::from_response(response).await {
+                    Ok(body) => Err(P::ErrorResponse(body)),
+                    Err(error) => Err(error),
+                },
+            },
+        },
+    };
+    finish(op, sent).await
+}
+
 /// An error reading a body: one the hook left there ([`Incomplete`]), or reqwest's own.
 fn from_body_error(operation: &'static str, kind: ErrorKind, error: reqwest::Error) -> Error {
     let Some(held) = incomplete_in(&error) else {
