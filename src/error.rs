@@ -406,10 +406,11 @@ impl Error {
     }
 }
 
-/// An answer the request hook could not read whole: it travels from the hook to [`finish`] as
-/// the error of the rebuilt answer's body, because the hook can only return a
+/// An answer the request hook could not read whole: for `send()` it travels from the hook to
+/// [`finish`] as the error of the rebuilt answer's body, because the hook can only return a
 /// `reqwest::Response` and progenitor reads that body itself. A `send()` caller sees it as
-/// progenitor's `ResponseBodyError`, whose source chain leads here.
+/// progenitor's `ResponseBodyError`, whose source chain leads here; `call()` gets it from
+/// `Client::answer` and puts it in the same place ([`conclude`]), so both make the same error.
 #[derive(Debug)]
 pub(crate) struct Incomplete {
     /// The answer's status.
@@ -490,7 +491,7 @@ fn incomplete_in(error: &reqwest::Error) -> Option<&Incomplete> {
 
 /// Turns progenitor's outcome of `send()` into the body or the crate's [`Error`]; `op` is the
 /// operation's own entry of [`OPERATIONS`](crate::OPERATIONS), which the generated `call()`
-/// hands over, so nothing is looked up.
+/// (through [`conclude`]) and the hand-written builders hand over, so nothing is looked up.
 pub(crate) async fn finish<T>(
     op: &'static crate::Operation,
     result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<ApiError>>,
