@@ -11,13 +11,13 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::{types, Client, Error};
+use crate::{error::Listed, types, Client, Error};
 
-const OPERATION: &str = "create_bank_credit_note";
-const PATH: &str = "/v1/bank_credit_notes";
+/// The operation's entry in `OPERATIONS`: its id, path and success status come from the spec.
+const OP: &crate::Operation = crate::generated::CREATE_BANK_CREDIT_NOTE;
 /// How much of a file or reader is read at a time while the request is sent.
 const CHUNK: usize = 64 * 1024;
 
@@ -181,7 +181,7 @@ impl<'a> CreateBankCreditNote<'a> {
             fields,
             invalid,
         } = self;
-        let invalid_request = |message: String| Error::invalid_request(OPERATION, message);
+        let invalid_request = |message: String| Error::invalid_request(OP.id, message);
         if let Some(message) = invalid {
             return Err(invalid_request(message));
         }
@@ -199,7 +199,7 @@ impl<'a> CreateBankCreditNote<'a> {
             form = form.text(name, value);
         }
 
-        let url = format!("{}{PATH}", client.baseurl());
+        let url = format!("{}{}", client.baseurl(), OP.path);
         let mut request = client
             .client()
             .post(url)
@@ -211,26 +211,20 @@ impl<'a> CreateBankCreditNote<'a> {
             .build()
             .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
         let info = OperationInfo {
-            operation_id: OPERATION,
+            operation_id: OP.id,
         };
-        // The same hooks the generated operations go through, in the same order.
-        let result = async {
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201 => ResponseValue::from_response(response).await,
-                401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => {
-                    Err(progenitor_client::Error::ErrorResponse(
-                        ResponseValue::from_response(response).await?,
-                    ))
-                }
-                _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
-            }
+        // The path every generated `call()` takes: the request hook's `answer` (span, retry
+        // policy, size cap), then `conclude` with the operation's listed statuses.
+        if let Err(error) = client.pre(&mut request, &info).await {
+            return crate::error::finish::<types::BankCreditNoteEnvelope>(OP, Err(error)).await;
         }
-        .await;
-        crate::error::finish(crate::generated::CREATE_BANK_CREDIT_NOTE, result).await
+        let answer = client.answer(request, &info).await;
+        crate::error::conclude(OP, answer, |status| match status {
+            s if s == OP.success_status => Listed::Success,
+            401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => Listed::Error,
+            _ => Listed::Unlisted,
+        })
+        .await
     }
 }
 

@@ -31,8 +31,7 @@ type Linter = fn(&Path, &Path) -> Result<Vec<Finding>, String>;
 
 pub fn run(root: &Path) -> ExitCode {
     let bin = root.join("node_modules/.bin");
-    // In CI a missing linter is a failure, not a skip: `.ci/run` installs both.
-    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let in_ci = crate::in_ci();
     let mut failed = false;
     let tools: [(&str, Linter); 2] = [("spectral", spectral), ("redocly", redocly)];
     for (tool, lint) in tools {

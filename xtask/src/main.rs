@@ -91,6 +91,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether this runs under CI (`CI` set, and not to `false`): there, a missing tool or
+/// reference is a failure rather than a skip, since `.ci/run` installs them all.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
 /// The repository root: xtask's own manifest directory is `<root>/xtask`.
 fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -96,12 +96,11 @@ pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
     let dir = dir.map_or_else(|| root.join(DEFAULT_DIR), PathBuf::from);
     if !dir.is_dir() {
         // CI has the reference beside the clone; a checkout elsewhere may not.
-        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
         eprintln!(
             "manual: {} not found: pass the folder of the manual's 2024-01 revision",
             dir.display()
         );
-        return if in_ci {
+        return if crate::in_ci() {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
