@@ -20,6 +20,7 @@
 //! | `environments` | `Environment`, from the spec's `servers` |
 //! | `operations` | `OPERATIONS` and every builder's `call()` |
 //! | `pagination` | `PAGINATED_OPERATIONS`, `Page` impls, `pages()` and `stream()` |
+//! | `paths` | path parameters encoded by the crate's `encode_segment` instead of progenitor's `encode_path` |
 //! | `api_version` | takes progenitor's `api-version` header out of every `send()` |
 //! | `docs` | the spec's descriptions on what progenitor leaves undocumented, `#[deprecated]`, the hidden constructors |
 //! | `mock` | progenitor's httpmock helpers, made to work under a path prefix (`Prefixed`) |
@@ -36,6 +37,7 @@ mod open_enums;
 mod open_objects;
 mod operations;
 mod pagination;
+mod paths;
 mod settings;
 #[cfg(test)]
 mod testing;
@@ -96,6 +98,8 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;
     operations::add_calls(&mut file, &operations).map_err(at)?;
+    let parameters = operations.iter().map(|op| op.path.matches('{').count()).sum();
+    paths::encode_segments(&mut file, parameters).map_err(at)?;
 
     file.items.extend(environments::items(&environments));
     file.items.extend(operations::items(&operations));

@@ -12066,7 +12066,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/proposals/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/proposals/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -12157,7 +12158,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/proposals/{}", client.baseurl, encode_path(& id.to_string()),
+                    "{}/v1/proposals/{}", client.baseurl, crate ::path::encode_segment(&
+                    id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -12244,8 +12246,8 @@ pub mod builder {
             let Self { client, number } = self;
             let number = number.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/proposals/bynumber/{}", client.baseurl, encode_path(& number
-                .to_string()),
+                "{}/v1/proposals/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -12336,8 +12338,8 @@ pub mod builder {
                 let Self { client, number } = self;
                 let number = number.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/proposals/bynumber/{}", client.baseurl, encode_path(& number
-                    .to_string()),
+                    "{}/v1/proposals/bynumber/{}", client.baseurl, crate
+                    ::path::encode_segment(& number.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -12791,7 +12793,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/signers/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/signers/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -12882,7 +12885,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/signers/{}", client.baseurl, encode_path(& id.to_string()),
+                    "{}/v1/signers/{}", client.baseurl, crate ::path::encode_segment(& id
+                    .to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -12967,7 +12971,8 @@ pub mod builder {
             let Self { client, key } = self;
             let key = key.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/signers/bykey/{}", client.baseurl, encode_path(& key.to_string()),
+                "{}/v1/signers/bykey/{}", client.baseurl, crate ::path::encode_segment(&
+                key.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13058,8 +13063,8 @@ pub mod builder {
                 let Self { client, key } = self;
                 let key = key.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/signers/bykey/{}", client.baseurl, encode_path(& key
-                    .to_string()),
+                    "{}/v1/signers/bykey/{}", client.baseurl, crate
+                    ::path::encode_segment(& key.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -13156,8 +13161,8 @@ pub mod builder {
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/documents/{}/signers", client.baseurl, encode_path(& document_id
-                .to_string()),
+                "{}/v1/documents/{}/signers", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13250,8 +13255,8 @@ pub mod builder {
                 let document_id = document_id.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/documents/{}/signers", client.baseurl, encode_path(&
-                    document_id.to_string()),
+                    "{}/v1/documents/{}/signers", client.baseurl, crate
+                    ::path::encode_segment(& document_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -13373,8 +13378,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/documents/{}/signers", client.baseurl, encode_path(& document_id
-                .to_string()),
+                "{}/v1/documents/{}/signers", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13471,8 +13476,8 @@ pub mod builder {
                     })
                     .map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/documents/{}/signers", client.baseurl, encode_path(&
-                    document_id.to_string()),
+                    "{}/v1/documents/{}/signers", client.baseurl, crate
+                    ::path::encode_segment(& document_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -13569,8 +13574,9 @@ pub mod builder {
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/documents/{}/signers/{}", client.baseurl, encode_path(&
-                document_id.to_string()), encode_path(& id.to_string()),
+                "{}/v1/documents/{}/signers/{}", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13662,8 +13668,9 @@ pub mod builder {
                 let document_id = document_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/documents/{}/signers/{}", client.baseurl, encode_path(&
-                    document_id.to_string()), encode_path(& id.to_string()),
+                    "{}/v1/documents/{}/signers/{}", client.baseurl, crate
+                    ::path::encode_segment(& document_id.to_string()), crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -13761,8 +13768,9 @@ pub mod builder {
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, encode_path(&
-                document_id.to_string()), encode_path(& key.to_string()),
+                "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()), crate
+                ::path::encode_segment(& key.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13854,8 +13862,9 @@ pub mod builder {
                 let document_id = document_id.map_err(Error::InvalidRequest)?;
                 let key = key.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, encode_path(&
-                    document_id.to_string()), encode_path(& key.to_string()),
+                    "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, crate
+                    ::path::encode_segment(& document_id.to_string()), crate
+                    ::path::encode_segment(& key.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -13940,8 +13949,8 @@ pub mod builder {
             let Self { client, key } = self;
             let key = key.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/documents/bykey/{}", client.baseurl, encode_path(& key
-                .to_string()),
+                "{}/v1/documents/bykey/{}", client.baseurl, crate
+                ::path::encode_segment(& key.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14032,8 +14041,8 @@ pub mod builder {
                 let Self { client, key } = self;
                 let key = key.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/documents/bykey/{}", client.baseurl, encode_path(& key
-                    .to_string()),
+                    "{}/v1/documents/bykey/{}", client.baseurl, crate
+                    ::path::encode_segment(& key.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -14312,8 +14321,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/bank_credit_notes/{}", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/v1/bank_credit_notes/{}", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14404,8 +14413,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/bank_credit_notes/{}", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/v1/bank_credit_notes/{}", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -14495,8 +14504,8 @@ pub mod builder {
             let Self { client, number } = self;
             let number = number.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, encode_path(&
-                number.to_string()),
+                "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14587,8 +14596,8 @@ pub mod builder {
                 let Self { client, number } = self;
                 let number = number.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, encode_path(&
-                    number.to_string()),
+                    "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, crate
+                    ::path::encode_segment(& number.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -14844,7 +14853,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/arrangements/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/arrangements/{}", client.baseurl, crate ::path::encode_segment(&
+                id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14935,8 +14945,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/arrangements/{}", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/v1/arrangements/{}", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -15374,7 +15384,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/assignments/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/assignments/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15465,8 +15476,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/assignments/{}", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/v1/assignments/{}", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -15553,8 +15564,8 @@ pub mod builder {
             let Self { client, number } = self;
             let number = number.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/assignments/bynumber/{}", client.baseurl, encode_path(& number
-                .to_string()),
+                "{}/v1/assignments/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15645,8 +15656,8 @@ pub mod builder {
                 let Self { client, number } = self;
                 let number = number.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/assignments/bynumber/{}", client.baseurl, encode_path(& number
-                    .to_string()),
+                    "{}/v1/assignments/bynumber/{}", client.baseurl, crate
+                    ::path::encode_segment(& number.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -16100,7 +16111,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/batches/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16191,7 +16203,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}", client.baseurl, encode_path(& id.to_string()),
+                    "{}/v1/batches/{}", client.baseurl, crate ::path::encode_segment(& id
+                    .to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -16288,8 +16301,8 @@ pub mod builder {
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
-                batch_id.to_string()),
+                "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16382,8 +16395,8 @@ pub mod builder {
                 let batch_id = batch_id.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
-                    batch_id.to_string()),
+                    "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                    ::path::encode_segment(& batch_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -16508,8 +16521,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
-                batch_id.to_string()),
+                "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16607,8 +16620,8 @@ pub mod builder {
                     })
                     .map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}/security_batches", client.baseurl, encode_path(&
-                    batch_id.to_string()),
+                    "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                    ::path::encode_segment(& batch_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -16708,8 +16721,9 @@ pub mod builder {
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/security_batches/{}", client.baseurl, encode_path(&
-                batch_id.to_string()), encode_path(& id.to_string()),
+                "{}/v1/batches/{}/security_batches/{}", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16801,8 +16815,9 @@ pub mod builder {
                 let batch_id = batch_id.map_err(Error::InvalidRequest)?;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}/security_batches/{}", client.baseurl, encode_path(&
-                    batch_id.to_string()), encode_path(& id.to_string()),
+                    "{}/v1/batches/{}/security_batches/{}", client.baseurl, crate
+                    ::path::encode_segment(& batch_id.to_string()), crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -17078,7 +17093,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/duplicates/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/duplicates/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17169,7 +17185,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/duplicates/{}", client.baseurl, encode_path(& id.to_string()),
+                    "{}/v1/duplicates/{}", client.baseurl, crate ::path::encode_segment(&
+                    id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -17256,8 +17273,8 @@ pub mod builder {
             let Self { client, number } = self;
             let number = number.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/duplicates/bynumber/{}", client.baseurl, encode_path(& number
-                .to_string()),
+                "{}/v1/duplicates/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17348,8 +17365,8 @@ pub mod builder {
                 let Self { client, number } = self;
                 let number = number.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/duplicates/bynumber/{}", client.baseurl, encode_path(& number
-                    .to_string()),
+                    "{}/v1/duplicates/bynumber/{}", client.baseurl, crate
+                    ::path::encode_segment(& number.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -17446,8 +17463,8 @@ pub mod builder {
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
-                encode_path(& batch_id.to_string()),
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17540,8 +17557,8 @@ pub mod builder {
                 let batch_id = batch_id.map_err(Error::InvalidRequest)?;
                 let page = page.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
-                    encode_path(& batch_id.to_string()),
+                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                    ::path::encode_segment(& batch_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -17667,8 +17684,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
-                encode_path(& batch_id.to_string()),
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17766,8 +17783,8 @@ pub mod builder {
                     })
                     .map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl,
-                    encode_path(& batch_id.to_string()),
+                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                    ::path::encode_segment(& batch_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -17867,8 +17884,9 @@ pub mod builder {
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl,
-                encode_path(& batch_id.to_string()), encode_path(& id.to_string()),
+                "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17961,7 +17979,8 @@ pub mod builder {
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
                     "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl,
-                    encode_path(& batch_id.to_string()), encode_path(& id.to_string()),
+                    crate ::path::encode_segment(& batch_id.to_string()), crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -18418,7 +18437,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/lists/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/v1/lists/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -18509,7 +18529,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/v1/lists/{}", client.baseurl, encode_path(& id.to_string()),
+                    "{}/v1/lists/{}", client.baseurl, crate ::path::encode_segment(& id
+                    .to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -18796,7 +18817,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/legacy/securities/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/legacy/securities/{}", client.baseurl, crate ::path::encode_segment(&
+                id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -18887,8 +18909,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/legacy/securities/{}", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/legacy/securities/{}", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -19175,8 +19197,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/legacy/assignments/{}", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/legacy/assignments/{}", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -19267,8 +19289,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/legacy/assignments/{}", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/legacy/assignments/{}", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -19351,8 +19373,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/legacy/assignments/{}/cancel", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/legacy/assignments/{}/cancel", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -19443,8 +19465,8 @@ pub mod builder {
                 let Self { client, id } = self;
                 let id = id.map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/legacy/assignments/{}/cancel", client.baseurl, encode_path(& id
-                    .to_string()),
+                    "{}/legacy/assignments/{}/cancel", client.baseurl, crate
+                    ::path::encode_segment(& id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -19770,8 +19792,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/legacy/signers/{}/lists", client.baseurl, encode_path(& signer_id
-                .to_string()),
+                "{}/legacy/signers/{}/lists", client.baseurl, crate
+                ::path::encode_segment(& signer_id.to_string()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -19869,8 +19891,8 @@ pub mod builder {
                     })
                     .map_err(Error::InvalidRequest)?;
                 let url = format!(
-                    "{}/legacy/signers/{}/lists", client.baseurl, encode_path(& signer_id
-                    .to_string()),
+                    "{}/legacy/signers/{}/lists", client.baseurl, crate
+                    ::path::encode_segment(& signer_id.to_string()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client

@@ -11,6 +11,7 @@ use reqwest::ResponseBuilderExt as _;
 use crate::{
     auth::Token,
     error::{plain_cause, Incomplete, Problem, MAX_ERROR_BODY},
+    path,
     retry::Failure,
     Client, ConfigError, Environment, RetryPolicy,
 };
@@ -32,6 +33,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Inner {
     environment: Option<Environment>,
+    /// What every request's URL must start with (see [`path::check`]).
+    base: path::Base,
     retry: RetryPolicy,
     max_response_bytes: usize,
 }
@@ -183,6 +186,12 @@ impl ClientBuilder {
                 Some(self.environment),
             ),
         };
+        let base = url::Url::parse(&base_url)
+            .map(|url| path::Base::new(&url))
+            .map_err(|e| ConfigError::InvalidBaseUrl {
+                url: base_url.clone(),
+                reason: e.to_string(),
+            })?;
 
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
@@ -196,7 +205,12 @@ impl ClientBuilder {
 
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, authorization);
+        // No redirect is followed (the API documents none): a 3xx is an error that names its
+        // `Location`, so that neither the token nor a body goes anywhere the caller did not
+        // aim it, and no `Referer` tells another host where the client was.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .default_headers(headers)
             .user_agent(user_agent)
             .timeout(self.timeout)
@@ -209,6 +223,7 @@ impl ClientBuilder {
             http,
             Inner {
                 environment,
+                base,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
             },
@@ -252,6 +267,23 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
 }
 
 impl ClientHooks<Inner> for Client {
+    /// Refuses, before anything is sent, a request whose URL is not the base URL followed by
+    /// its operation's path with one segment per parameter (see [`path::check`]).
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let template = crate::OPERATIONS
+            .iter()
+            .find(|op| op.id == info.operation_id)
+            .map(|op| op.path)
+            .ok_or_else(|| format!("`{}` is not an operation of the spec", info.operation_id));
+        template
+            .and_then(|template| path::check(&self.inner.base, template, request.url()))
+            .map_err(progenitor_client::Error::InvalidRequest)
+    }
+
     /// Sends the request and reads the whole answer, retrying per the policy, inside one
     /// `securities_api.request` span (operation, method, attempts, status, latency; never the
     /// token or a body). Reading the body here, not in progenitor's code after the hook, is
@@ -455,8 +487,8 @@ fn retry_event(
 }
 
 /// Reads the whole body of `response`: at most `max` bytes for a success, at most
-/// [`MAX_ERROR_BODY`] for an error status (cut there, not refused: its beginning says what
-/// went wrong). The answer comes back with the body in memory and the server's status and
+/// [`MAX_ERROR_BODY`] for an error status whatever `max` is (cut there, not refused: its
+/// beginning says what went wrong, and a 422's messages must survive a small `max`). The answer comes back with the body in memory and the server's status and
 /// headers untouched (and the rest of reqwest's answer, for [`Answer::into_response`]); an
 /// error body that is not JSON (a gateway's HTML page, plain text, nothing) comes back as the
 /// same text in a JSON string, which [`ApiError`](crate::ApiError) decodes into its `text`, because
@@ -464,11 +496,7 @@ fn retry_event(
 async fn read_answer(mut response: reqwest::Response, max: usize) -> Result<Answer, Incomplete> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
-    let limit = if is_error {
-        MAX_ERROR_BODY.min(max)
-    } else {
-        max
-    };
+    let limit = if is_error { MAX_ERROR_BODY } else { max };
     let declared = response.content_length();
     let headers = std::mem::take(response.headers_mut());
     let held = |headers, prefix: &[u8], read, problem| {
@@ -517,7 +545,7 @@ async fn read_answer(mut response: reqwest::Response, max: usize) -> Result<Answ
                 joined
             };
             prefix.extend_from_slice(&chunk);
-            return Err(held(headers, &prefix, read, Problem::Truncated));
+            return Err(held(headers, &prefix, read, Problem::Truncated { limit }));
         }
         if first.is_empty() && joined.is_empty() {
             first = chunk;

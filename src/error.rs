@@ -107,6 +107,9 @@ pub enum ErrorKind {
     Connect,
     /// The connection broke while sending the request or reading the answer.
     Transport,
+    /// The answer is not valid HTTP: a malformed status line or header, or a head larger
+    /// than the client accepts. Never retried: the server would send the same again.
+    MalformedAnswer,
     /// The request could not be built (for example a required parameter was not set).
     InvalidRequest,
     /// A page's `page_infos.next_page` points back, repeats or is out of range: following it
@@ -275,10 +278,14 @@ impl Error {
 
     fn from_transport(operation: &'static str, error: reqwest::Error) -> Self {
         let failure = Failure::of(&error);
-        let kind = match failure {
-            Failure::TimedOut => ErrorKind::Timeout,
-            Failure::Refused => ErrorKind::Connect,
-            _ => ErrorKind::Transport,
+        let kind = if error.is_timeout() {
+            ErrorKind::Timeout
+        } else if error.is_connect() {
+            ErrorKind::Connect
+        } else if failure == Failure::Final {
+            ErrorKind::MalformedAnswer
+        } else {
+            ErrorKind::Transport
         };
         let mut out = Error::new(operation, kind);
         out.failure = failure;
@@ -316,8 +323,8 @@ impl Error {
         } = held;
         let (status, failure, read, declared) = (*status, *failure, *read, *declared);
         let is_error = status.is_client_error() || status.is_server_error();
-        let of = |n: Option<u64>| match n {
-            Some(n) => format!(" of {n}"),
+        let announced = match declared {
+            Some(n) => format!(" ({n} bytes announced)"),
             None => String::new(),
         };
         let mut limit = None;
@@ -326,23 +333,19 @@ impl Error {
                 let over = *over;
                 limit = Some(over);
                 let cause = format!(
-                    "the body{} bytes is over the limit of {over} bytes (read {read})",
-                    of(declared)
+                    "the body{announced} is over the limit of {over} bytes; {read} bytes were read"
                 );
                 (ErrorKind::TooLarge, cause)
             }
-            Problem::Truncated => {
-                let cause = format!(
-                    "the body{} bytes was cut at {MAX_ERROR_BODY} bytes",
-                    of(declared)
-                );
+            Problem::Truncated { limit: kept } => {
+                let cause = format!("the body{announced} was cut at {kept} bytes");
                 (kind, cause)
             }
             Problem::Cut(error) => {
+                let of = declared.map(|n| format!(" of {n}")).unwrap_or_default();
                 let cause = format!(
-                    "{} while reading the body of {operation} after {read}{} bytes",
+                    "{} while reading the body of {operation} after {read}{of} bytes",
                     plain_cause(error),
-                    of(declared)
                 );
                 let kind = match (is_error, Failure::of(error)) {
                     (true, _) => kind,
@@ -385,6 +388,7 @@ impl Error {
             ErrorKind::Timeout => "timed out",
             ErrorKind::Connect => "cannot connect",
             ErrorKind::Transport => "the connection broke",
+            ErrorKind::MalformedAnswer => "the answer is not valid HTTP",
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Pagination => "cannot follow the pages",
         }
@@ -437,8 +441,11 @@ pub(crate) enum Problem {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// An error body went over [`MAX_ERROR_BODY`]; its beginning is kept.
-    Truncated,
+    /// An error body went over [`MAX_ERROR_BODY`]; its first `limit` bytes are kept.
+    Truncated {
+        /// How many bytes were kept.
+        limit: usize,
+    },
     /// The connection broke or a timeout ran out while the body was read.
     Cut(reqwest::Error),
 }
@@ -451,9 +458,9 @@ impl fmt::Display for Incomplete {
                 "the body of the {} answer is over the limit of {limit} bytes",
                 self.status
             ),
-            Problem::Truncated => write!(
+            Problem::Truncated { limit } => write!(
                 f,
-                "the body of the {} answer is over {MAX_ERROR_BODY} bytes",
+                "the body of the {} answer is over {limit} bytes",
                 self.status
             ),
             Problem::Cut(error) => write!(
@@ -518,6 +525,9 @@ pub(crate) async fn finish<T>(
                 Ok(bytes) => {
                     let mut out =
                         Error::answered(operation, ErrorKind::UnexpectedStatus, status, headers);
+                    if status.is_redirection() {
+                        out.cause = Some(not_followed(&out.headers));
+                    }
                     let cut = bytes.len().min(MAX_ERROR_BODY);
                     out.truncated = cut < bytes.len();
                     out.body = Some(ApiError::from_bytes(&bytes[..cut]));
@@ -605,6 +615,18 @@ pub(crate) async fn conclude<T: serde::de::DeserializeOwned>(
         },
     };
     finish(op, sent).await
+}
+
+/// The cause of a 3xx answer: where it pointed, which the client did not follow.
+fn not_followed(headers: &reqwest::header::HeaderMap) -> String {
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+    let text = match location {
+        Some(location) => format!("redirect to {location} not followed (the client follows none)"),
+        None => "redirect without a Location, not followed (the client follows none)".to_string(),
+    };
+    bounded(&text, MAX_CAUSE)
 }
 
 /// An error reading a body: one the hook left there ([`Incomplete`]), or reqwest's own.

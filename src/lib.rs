@@ -10,6 +10,7 @@ mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod pagination;
+mod path;
 mod retry;
 mod upload;
 

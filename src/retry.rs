@@ -15,7 +15,9 @@ use reqwest::{header::HeaderMap, Method, StatusCode};
 ///   the retry loop;
 /// - a refused connection on any method: the request never reached the server.
 ///
-/// Never retried: timeouts (the timeout already bounds how long a call may take), and a
+/// Never retried: timeouts (the timeout already bounds how long a call may take), failures
+/// that a new attempt would meet again (a redirect, an answer head that is malformed or too
+/// large, a TLS failure, a name that does not resolve, a body over the size cap), and a
 /// `Retry-After` longer than [`max_delay`](Self::max_delay) or than what is left of the
 /// [`budget`](Self::budget): the error is returned at once, with
 /// [`Error::retry_after`](crate::Error::retry_after) telling the caller how long to wait.
@@ -104,7 +106,9 @@ impl RetryPolicy {
     }
 
     fn within_limits(&self, delay: Duration, retries: u32, elapsed: Duration) -> Option<Duration> {
-        (retries < self.max_retries && elapsed + delay <= self.budget).then_some(delay)
+        // Checked: `delay` may come from a server's `Retry-After` (up to u64::MAX seconds).
+        let ends = elapsed.checked_add(delay)?;
+        (retries < self.max_retries && ends <= self.budget).then_some(delay)
     }
 
     /// Full jitter: uniform in [0, min(max_delay, base × 2^retries)], so that clients that
@@ -140,16 +144,64 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
-    /// How a transport error of reqwest counts.
+    /// How a transport error of reqwest counts. Only what a new attempt may not meet again
+    /// is transient: a refused, reset or closed connection, a timeout. An answer head hyper
+    /// cannot parse (malformed or too large), a TLS or certificate failure and a redirect
+    /// error would come back the same, so they are final.
     pub(crate) fn of(error: &reqwest::Error) -> Failure {
         if error.is_timeout() {
-            Failure::TimedOut
-        } else if error.is_connect() {
-            Failure::Refused
-        } else {
-            Failure::Broken
+            return Failure::TimedOut;
+        }
+        if error.is_redirect() || is_malformed_answer(error) {
+            return Failure::Final;
+        }
+        if !error.is_connect() {
+            return Failure::Broken;
+        }
+        match innermost_io(error).map(std::io::Error::kind) {
+            Some(kind) if is_transient_io(kind) => Failure::Refused,
+            // No socket error in the chain: the name did not resolve, or the TLS handshake
+            // (certificate, protocol) failed, neither of which waiting mends.
+            _ => Failure::Final,
         }
     }
+}
+
+/// Whether hyper refused the answer's head: a malformed status line or header, or a head
+/// over its size limit.
+fn is_malformed_answer(error: &reqwest::Error) -> bool {
+    sources(error).any(|e| {
+        e.downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_parse() || h.is_parse_status() || h.is_parse_too_large())
+    })
+}
+
+/// The first I/O error in `error`'s source chain.
+fn innermost_io(error: &reqwest::Error) -> Option<&std::io::Error> {
+    sources(error).find_map(|e| e.downcast_ref::<std::io::Error>())
+}
+
+/// The socket errors after which the request certainly did not reach the server.
+fn is_transient_io(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        kind,
+        K::ConnectionRefused
+            | K::ConnectionReset
+            | K::ConnectionAborted
+            | K::NotConnected
+            | K::AddrNotAvailable
+            | K::HostUnreachable
+            | K::NetworkUnreachable
+            | K::TimedOut
+    )
+}
+
+/// `error` and its sources, outermost first.
+fn sources<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
 }
 
 /// Whether a failure may be repeated, and by whom.
@@ -375,6 +427,75 @@ mod tests {
                 Duration::from_millis(100 * (1u64 << retries.min(20))).min(Duration::from_secs(1));
             for _ in 0..50 {
                 assert!(policy.backoff(retries) <= ceiling);
+            }
+        }
+    }
+
+    /// No number a server sends (`Retry-After`) and no policy value makes the arithmetic
+    /// overflow: the wait is never above `max_delay` and never ends past the budget.
+    mod no_overflow {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn duration() -> impl Strategy<Value = Duration> {
+            prop_oneof![
+                Just(Duration::ZERO),
+                Just(Duration::MAX),
+                any::<u64>().prop_map(Duration::from_secs),
+                any::<u64>().prop_map(Duration::from_nanos),
+                (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            ]
+        }
+
+        fn retry_after_value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("0".to_string()),
+                Just(u64::MAX.to_string()),
+                Just("18446744073709551616".to_string()),
+                Just("-1".to_string()),
+                Just("Thu, 01 Jan 1970 00:00:00 GMT".to_string()),
+                Just("Fri, 31 Dec 9999 23:59:59 GMT".to_string()),
+                any::<u64>().prop_map(|n| n.to_string()),
+                any::<u32>().prop_map(|n| httpdate::fmt_http_date(
+                    SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(n) * 60)
+                )),
+                "[ -~]{0,40}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_policy_and_any_retry_after(
+                max_retries in any::<u32>(),
+                base in duration(),
+                max in duration(),
+                budget in duration(),
+                elapsed in duration(),
+                retries in any::<u32>(),
+                value in retry_after_value(),
+            ) {
+                let policy = RetryPolicy::default()
+                    .max_retries(max_retries)
+                    .base_delay(base)
+                    .max_delay(max)
+                    .budget(budget);
+                prop_assert!(policy.backoff(retries) <= max);
+                let mut h = HeaderMap::new();
+                if let Ok(v) = value.parse() {
+                    h.insert(reqwest::header::RETRY_AFTER, v);
+                }
+                let asked = retry_after(&h, SystemTime::now());
+                for delay in asked.into_iter().chain([policy.backoff(retries)]) {
+                    if let Some(wait) = policy.within_limits(delay, retries, elapsed) {
+                        prop_assert!(elapsed.checked_add(wait).is_some_and(|end| end <= budget));
+                    }
+                }
+                let limited = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
+                // `started` as long ago as the clock allows.
+                let started = Instant::now().checked_sub(elapsed).unwrap_or_else(Instant::now);
+                if let Some(wait) = policy.after(&Method::GET, limited, Some(&h), retries, started) {
+                    prop_assert!(wait <= max && wait <= budget);
+                }
             }
         }
     }

@@ -188,13 +188,18 @@ impl<'a> CreateBankCreditNote<'a> {
         let file = file.ok_or_else(|| {
             invalid_request("no PDF: set one with file_bytes, file_path or file_reader".to_string())
         })?;
+        let file_name = file_name.unwrap_or_else(|| "ccb.pdf".to_string());
         let part = pdf_part(file)
             .await
             .map_err(invalid_request)?
-            .file_name(file_name.unwrap_or_else(|| "ccb.pdf".to_string()))
+            .file_name(header_safe_file_name(&file_name))
             .mime_str("application/pdf")
             .map_err(|e| invalid_request(format!("cannot set the PDF's content type: {e}")))?;
-        let mut form = reqwest::multipart::Form::new().part("file", part);
+        // The part names are this file's constants and the file name is already safe: nothing
+        // for reqwest to encode (its own encoding writes CR and LF raw into the header).
+        let mut form = reqwest::multipart::Form::new()
+            .percent_encode_noop()
+            .part("file", part);
         for (name, value) in fields {
             form = form.text(name, value);
         }
@@ -267,6 +272,22 @@ async fn pdf_part(source: Source) -> Result<reqwest::multipart::Part, String> {
     }
 }
 
+/// `name` fit for the quoted `filename` of a part's `Content-Disposition`: CR, LF and every
+/// other control character, `"`, `\` and `%` percent-encoded, as RFC 7578 §4.2 allows (and
+/// as browsers do for `"`, CR and LF); other characters, UTF-8 included, as they are. `%` is
+/// encoded so that a server that decodes the name gets it back unchanged.
+fn header_safe_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_control() || matches!(c, '"' | '\\' | '%') {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `reader` as a stream of chunks of at most [`CHUNK`] bytes, read on demand.
 fn chunks(
     reader: Box<dyn AsyncRead + Send + Unpin>,
@@ -280,4 +301,20 @@ fn chunks(
         buffer.truncate(read);
         Ok(Some((Bytes::from(buffer), reader)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_safe_file_name;
+
+    #[test]
+    fn file_names_cannot_break_out_of_their_header() {
+        assert_eq!(header_safe_file_name("CCB-1.pdf"), "CCB-1.pdf");
+        assert_eq!(
+            header_safe_file_name("a\r\nX-Evil: 1\".pdf"),
+            "a%0D%0AX-Evil: 1%22.pdf"
+        );
+        assert_eq!(header_safe_file_name(r"c:\tmp\100%.pdf"), "c:%5Ctmp%5C100%25.pdf");
+        assert_eq!(header_safe_file_name("cédula.pdf"), "cédula.pdf");
+    }
 }

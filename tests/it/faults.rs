@@ -644,7 +644,7 @@ async fn an_answer_over_max_response_bytes_is_not_read_further() {
         if declared {
             // Refused on the announced length, before a byte of the body was read.
             assert!(
-                shown.contains("of 1073741824 bytes") && shown.contains("read 0"),
+                shown.contains("(1073741824 bytes announced)") && shown.contains("; 0 bytes were read"),
                 "{shown}"
             );
         }
@@ -765,6 +765,16 @@ async fn is_retryable_agrees_with_the_retry_loop() {
         ("slow headers, 200", slow(200)),
         ("slow headers, 201", slow(201)),
         ("over the limit", gigabyte(true)),
+        ("malformed head", malformed_head()),
+        ("head too large", head_too_large()),
+        (
+            "redirect",
+            Reply::Full {
+                status: 302,
+                headers: vec![("location", "/api/v1/batches/402".into())],
+                body: Vec::new(),
+            },
+        ),
     ];
     let mut retried_some = false;
     for (name, reply) in cases {
@@ -804,4 +814,116 @@ async fn is_retryable_agrees_with_the_retry_loop() {
     }
     assert!(retried_some);
     // A refused connection, retried on any method and retryable, is in tests/observability.rs.
+}
+
+/// A status line hyper cannot parse.
+fn malformed_head() -> Reply {
+    Reply::Raw(b"HTTP/1.1 2x0 Nope\r\ncontent-length: 0\r\n\r\n".to_vec())
+}
+
+/// A header of 1 MiB: over hyper's limit for an answer's head.
+fn head_too_large() -> Reply {
+    let mut head = b"HTTP/1.1 200 OK\r\nx-padding: ".to_vec();
+    head.extend(std::iter::repeat_n(b'a', 1 << 20));
+    head.extend_from_slice(b"\r\ncontent-length: 0\r\n\r\n");
+    Reply::Raw(head)
+}
+
+/// What is retried, row by row, with the requests each case makes on a GET and on a POST
+/// (the retry policy allows 3 retries): only what a new attempt may not meet again.
+#[tokio::test]
+async fn only_transient_failures_are_retried() {
+    let cases: Vec<(&str, Reply, ErrorKind, usize, usize)> = vec![
+        ("reset before the head", Reply::ResetBeforeHead, ErrorKind::Transport, 4, 1),
+        ("429", Reply::json(429, &json!({})), ErrorKind::Api, 4, 4),
+        ("502", Reply::json(502, &json!({})), ErrorKind::Api, 4, 1),
+        ("503", Reply::json(503, &json!({})), ErrorKind::Api, 4, 1),
+        ("504", Reply::typed(504, "text/plain", "x"), ErrorKind::UnexpectedStatus, 4, 1),
+        ("500", Reply::json(500, &json!({})), ErrorKind::Api, 1, 1),
+        ("malformed head", malformed_head(), ErrorKind::MalformedAnswer, 1, 1),
+        ("head too large", head_too_large(), ErrorKind::MalformedAnswer, 1, 1),
+        ("body over the cap", gigabyte(true), ErrorKind::TooLarge, 1, 1),
+    ];
+    for (name, reply, kind, gets, posts) in cases {
+        for (write, expected) in [(false, gets), (true, posts)] {
+            let server = RawServer::always(reply.clone()).await;
+            let client = Client::builder()
+                .token("fault-token")
+                .base_url(&server.url)
+                .retry_policy(fast().max_retries(3))
+                .max_response_bytes(1024 * 1024)
+                .build()
+                .expect("client");
+            let error = if write {
+                client.create_batch().body(new_batch()).call().await.map(drop)
+            } else {
+                client.get_batch().id(402).call().await.map(drop)
+            }
+            .expect_err(name);
+            assert_eq!(error.kind(), kind, "{name}: {error}");
+            assert_eq!(server.count(), expected, "{name}, write {write}: {error}");
+            assert!(error.to_string().len() <= MAX_ERROR_TEXT);
+        }
+    }
+}
+
+/// A TLS handshake that fails (here: the server speaks plain HTTP) is final: one connection,
+/// reported as a connection error that is not retryable.
+#[tokio::test]
+async fn a_tls_failure_is_not_retried() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    let task = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let client = Client::builder()
+        .token("fault-token")
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .retry_policy(fast())
+        .build()
+        .expect("client");
+    let error = client.get_batch().id(402).call().await.expect_err("tls");
+    task.abort();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(!error.is_retryable(), "{error}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "{error}");
+}
+
+/// One rule for error bodies: kept whole up to `MAX_ERROR_BODY` (64 KiB) whatever
+/// `max_response_bytes` says, cut there beyond it, and the message names that limit.
+#[tokio::test]
+async fn error_bodies_are_kept_up_to_the_stated_limit() {
+    let messages: Vec<String> = (0..40).map(|i| format!("o campo_{i:02} do contrato não é válido")).collect();
+    let body = json!({ "errors": messages });
+    assert!(body.to_string().len() > 1000);
+    let server = RawServer::always(Reply::json(422, &body)).await;
+    let small = |server: &RawServer| {
+        Client::builder()
+            .token("fault-token")
+            .base_url(&server.url)
+            .max_response_bytes(1000)
+            .build()
+            .expect("client")
+    };
+    let error = small(&server).get_batch().id(402).call().await.expect_err("422");
+    assert!(!error.is_body_truncated());
+    assert_eq!(error.validation_messages(), messages);
+
+    let server = RawServer::always(Reply::typed(500, "text/plain", "y".repeat(100_000))).await;
+    let error = small(&server).get_batch().id(402).call().await.expect_err("500");
+    assert!(error.is_body_truncated());
+    assert_eq!(error.body_text().map(|t| t.len()), Some(securities_api::MAX_ERROR_BODY));
+    let shown = error.to_string();
+    assert!(
+        shown.contains("(100000 bytes announced) was cut at 65536 bytes"),
+        "{shown}"
+    );
 }

@@ -35,6 +35,7 @@ mod client;
 mod faults;
 mod generated_snapshot;
 mod observability;
+mod request_path;
 
 #[cfg(feature = "cli")]
 mod cli;

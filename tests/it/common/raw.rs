@@ -63,6 +63,8 @@ pub enum Reply {
     },
     /// Reads the request, then resets the connection before any answer.
     ResetBeforeHead,
+    /// These bytes as they are (a malformed or oversized head, say), then the end.
+    Raw(Vec<u8>),
 }
 
 impl Reply {
@@ -265,6 +267,10 @@ async fn serve(
             stream.set_zero_linger()?;
             drop(stream);
             Ok(())
+        }
+        Reply::Raw(bytes) => {
+            stream.write_all(&bytes).await?;
+            stream.shutdown().await
         }
         Reply::Delayed(..) => unreachable!("unwrapped above"),
     }
