@@ -98,7 +98,10 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;
     operations::add_calls(&mut file, &operations).map_err(at)?;
-    let parameters = operations.iter().map(|op| op.path.matches('{').count()).sum();
+    let parameters = operations
+        .iter()
+        .map(|op| op.path.matches('{').count())
+        .sum();
     paths::encode_segments(&mut file, parameters).map_err(at)?;
 
     file.items.extend(environments::items(&environments));

@@ -138,7 +138,13 @@ mod tests {
                 let error = outcome.expect_err(value);
                 assert!(error.contains("`number`"), "{value:?}: {error}");
             }
-            for value in [r"..\..\..\..\admin", "../admin", "...", "a/../../b", "CCB-1"] {
+            for value in [
+                r"..\..\..\..\admin",
+                "../admin",
+                "...",
+                "a/../../b",
+                "CCB-1",
+            ] {
                 let url = sent(base_url, template, value);
                 assert_eq!(check(&b, template, &url), Ok(()), "{value:?}: {url}");
                 assert!(url.path().starts_with(&format!("{}/v1/", b.path)), "{url}");
@@ -155,7 +161,10 @@ mod tests {
         assert!(named("/v1/documents/7/signers/bykey/..").contains("`key`"));
         assert!(named("/v1/documents/../signers/bykey/k").contains("`document_id`"));
         assert!(named("/v1/documents/7/signers/bykey/").contains("`key`"));
-        assert_eq!(check(&b, template, &at("/v1/documents/7/signers/bykey/k")), Ok(()));
+        assert_eq!(
+            check(&b, template, &at("/v1/documents/7/signers/bykey/k")),
+            Ok(())
+        );
     }
 
     #[test]

@@ -314,7 +314,10 @@ mod tests {
             header_safe_file_name("a\r\nX-Evil: 1\".pdf"),
             "a%0D%0AX-Evil: 1%22.pdf"
         );
-        assert_eq!(header_safe_file_name(r"c:\tmp\100%.pdf"), "c:%5Ctmp%5C100%25.pdf");
+        assert_eq!(
+            header_safe_file_name(r"c:\tmp\100%.pdf"),
+            "c:%5Ctmp%5C100%25.pdf"
+        );
         assert_eq!(header_safe_file_name("cédula.pdf"), "cédula.pdf");
     }
 }

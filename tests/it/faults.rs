@@ -644,7 +644,8 @@ async fn an_answer_over_max_response_bytes_is_not_read_further() {
         if declared {
             // Refused on the announced length, before a byte of the body was read.
             assert!(
-                shown.contains("(1073741824 bytes announced)") && shown.contains("; 0 bytes were read"),
+                shown.contains("(1073741824 bytes announced)")
+                    && shown.contains("; 0 bytes were read"),
                 "{shown}"
             );
         }
@@ -834,15 +835,45 @@ fn head_too_large() -> Reply {
 #[tokio::test]
 async fn only_transient_failures_are_retried() {
     let cases: Vec<(&str, Reply, ErrorKind, usize, usize)> = vec![
-        ("reset before the head", Reply::ResetBeforeHead, ErrorKind::Transport, 4, 1),
+        (
+            "reset before the head",
+            Reply::ResetBeforeHead,
+            ErrorKind::Transport,
+            4,
+            1,
+        ),
         ("429", Reply::json(429, &json!({})), ErrorKind::Api, 4, 4),
         ("502", Reply::json(502, &json!({})), ErrorKind::Api, 4, 1),
         ("503", Reply::json(503, &json!({})), ErrorKind::Api, 4, 1),
-        ("504", Reply::typed(504, "text/plain", "x"), ErrorKind::UnexpectedStatus, 4, 1),
+        (
+            "504",
+            Reply::typed(504, "text/plain", "x"),
+            ErrorKind::UnexpectedStatus,
+            4,
+            1,
+        ),
         ("500", Reply::json(500, &json!({})), ErrorKind::Api, 1, 1),
-        ("malformed head", malformed_head(), ErrorKind::MalformedAnswer, 1, 1),
-        ("head too large", head_too_large(), ErrorKind::MalformedAnswer, 1, 1),
-        ("body over the cap", gigabyte(true), ErrorKind::TooLarge, 1, 1),
+        (
+            "malformed head",
+            malformed_head(),
+            ErrorKind::MalformedAnswer,
+            1,
+            1,
+        ),
+        (
+            "head too large",
+            head_too_large(),
+            ErrorKind::MalformedAnswer,
+            1,
+            1,
+        ),
+        (
+            "body over the cap",
+            gigabyte(true),
+            ErrorKind::TooLarge,
+            1,
+            1,
+        ),
     ];
     for (name, reply, kind, gets, posts) in cases {
         for (write, expected) in [(false, gets), (true, posts)] {
@@ -855,7 +886,12 @@ async fn only_transient_failures_are_retried() {
                 .build()
                 .expect("client");
             let error = if write {
-                client.create_batch().body(new_batch()).call().await.map(drop)
+                client
+                    .create_batch()
+                    .body(new_batch())
+                    .call()
+                    .await
+                    .map(drop)
             } else {
                 client.get_batch().id(402).call().await.map(drop)
             }
@@ -871,7 +907,9 @@ async fn only_transient_failures_are_retried() {
 /// reported as a connection error that is not retryable.
 #[tokio::test]
 async fn a_tls_failure_is_not_retried() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("address").port();
     let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let count = accepted.clone();
@@ -894,14 +932,20 @@ async fn a_tls_failure_is_not_retried() {
     task.abort();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert!(!error.is_retryable(), "{error}");
-    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "{error}");
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{error}"
+    );
 }
 
 /// One rule for error bodies: kept whole up to `MAX_ERROR_BODY` (64 KiB) whatever
 /// `max_response_bytes` says, cut there beyond it, and the message names that limit.
 #[tokio::test]
 async fn error_bodies_are_kept_up_to_the_stated_limit() {
-    let messages: Vec<String> = (0..40).map(|i| format!("o campo_{i:02} do contrato não é válido")).collect();
+    let messages: Vec<String> = (0..40)
+        .map(|i| format!("o campo_{i:02} do contrato não é válido"))
+        .collect();
     let body = json!({ "errors": messages });
     assert!(body.to_string().len() > 1000);
     let server = RawServer::always(Reply::json(422, &body)).await;
@@ -913,14 +957,27 @@ async fn error_bodies_are_kept_up_to_the_stated_limit() {
             .build()
             .expect("client")
     };
-    let error = small(&server).get_batch().id(402).call().await.expect_err("422");
+    let error = small(&server)
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("422");
     assert!(!error.is_body_truncated());
     assert_eq!(error.validation_messages(), messages);
 
     let server = RawServer::always(Reply::typed(500, "text/plain", "y".repeat(100_000))).await;
-    let error = small(&server).get_batch().id(402).call().await.expect_err("500");
+    let error = small(&server)
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("500");
     assert!(error.is_body_truncated());
-    assert_eq!(error.body_text().map(|t| t.len()), Some(securities_api::MAX_ERROR_BODY));
+    assert_eq!(
+        error.body_text().map(|t| t.len()),
+        Some(securities_api::MAX_ERROR_BODY)
+    );
     let shown = error.to_string();
     assert!(
         shown.contains("(100000 bytes announced) was cut at 65536 bytes"),

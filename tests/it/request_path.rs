@@ -16,27 +16,57 @@ type Lookup = fn(Client, String) -> BoxFuture<'static, Result<(), Error>>;
 /// three by key (a UUID, so a value that is not one is refused by the builder). Every other
 /// path parameter is an integer, which cannot hold anything but digits and `-`.
 const LOOKUPS: [(&str, &str, &str, Lookup); 7] = [
-    ("get_proposal_by_number", "/v1/proposals/bynumber/", "number", |c, v| {
-        async move { c.get_proposal_by_number().number(v).call().await.map(drop) }.boxed()
-    }),
+    (
+        "get_proposal_by_number",
+        "/v1/proposals/bynumber/",
+        "number",
+        |c, v| async move { c.get_proposal_by_number().number(v).call().await.map(drop) }.boxed(),
+    ),
     (
         "get_bank_credit_note_by_number",
         "/v1/bank_credit_notes/bynumber/",
         "number",
-        |c, v| async move { c.get_bank_credit_note_by_number().number(v).call().await.map(drop) }.boxed(),
+        |c, v| {
+            async move {
+                c.get_bank_credit_note_by_number()
+                    .number(v)
+                    .call()
+                    .await
+                    .map(drop)
+            }
+            .boxed()
+        },
     ),
-    ("get_assignment_by_number", "/v1/assignments/bynumber/", "number", |c, v| {
-        async move { c.get_assignment_by_number().number(v).call().await.map(drop) }.boxed()
-    }),
-    ("get_duplicate_by_number", "/v1/duplicates/bynumber/", "number", |c, v| {
-        async move { c.get_duplicate_by_number().number(v).call().await.map(drop) }.boxed()
-    }),
+    (
+        "get_assignment_by_number",
+        "/v1/assignments/bynumber/",
+        "number",
+        |c, v| {
+            async move {
+                c.get_assignment_by_number()
+                    .number(v)
+                    .call()
+                    .await
+                    .map(drop)
+            }
+            .boxed()
+        },
+    ),
+    (
+        "get_duplicate_by_number",
+        "/v1/duplicates/bynumber/",
+        "number",
+        |c, v| async move { c.get_duplicate_by_number().number(v).call().await.map(drop) }.boxed(),
+    ),
     ("get_signer_by_key", "/v1/signers/bykey/", "key", |c, v| {
         async move { c.get_signer_by_key().key(v).call().await.map(drop) }.boxed()
     }),
-    ("get_document_by_key", "/v1/documents/bykey/", "key", |c, v| {
-        async move { c.get_document_by_key().key(v).call().await.map(drop) }.boxed()
-    }),
+    (
+        "get_document_by_key",
+        "/v1/documents/bykey/",
+        "key",
+        |c, v| async move { c.get_document_by_key().key(v).call().await.map(drop) }.boxed(),
+    ),
     (
         "get_document_signer_by_key",
         "/v1/documents/7/signers/bykey/",
@@ -63,7 +93,10 @@ fn hostile() -> Vec<(String, Option<String>)> {
         ("..".into(), None),
         (".".into(), None),
         ("".into(), None),
-        (r"..\..\..\..\admin".into(), Some(r"..%5C..%5C..%5C..%5Cadmin".into())),
+        (
+            r"..\..\..\..\admin".into(),
+            Some(r"..%5C..%5C..%5C..%5Cadmin".into()),
+        ),
         (r"a\b".into(), Some("a%5Cb".into())),
         ("../../admin".into(), Some("..%2F..%2Fadmin".into())),
         ("%2e%2e".into(), Some("%252e%252e".into())),
@@ -72,9 +105,15 @@ fn hostile() -> Vec<(String, Option<String>)> {
         ("a/../../b".into(), Some("a%2F..%2F..%2Fb".into())),
         ("?page=2#top".into(), Some("%3Fpage%3D2%23top".into())),
         ("x;y=z&w".into(), Some("x%3By%3Dz%26w".into())),
-        ("CCB 2023/0042#1".into(), Some("CCB%202023%2F0042%231".into())),
+        (
+            "CCB 2023/0042#1".into(),
+            Some("CCB%202023%2F0042%231".into()),
+        ),
         ("cédula\t\n".into(), Some("c%C3%A9dula%09%0A".into())),
-        ("http://evil.example/".into(), Some("http%3A%2F%2Fevil.example%2F".into())),
+        (
+            "http://evil.example/".into(),
+            Some("http%3A%2F%2Fevil.example%2F".into()),
+        ),
         (long_dots.clone(), Some(long_dots)),
     ]
 }
@@ -147,8 +186,16 @@ async fn redirecting(status: u16, location: String) -> RawServer {
 async fn no_redirect_is_followed() {
     let elsewhere = RawServer::always(Reply::json(200, &json!({"batch": {"id": 1}}))).await;
     let cases = [
-        (302, "/admin".to_string(), "same origin, outside the base path"),
-        (307, format!("{}/api/v1/batches", elsewhere.url), "another port"),
+        (
+            302,
+            "/admin".to_string(),
+            "same origin, outside the base path",
+        ),
+        (
+            307,
+            format!("{}/api/v1/batches", elsewhere.url),
+            "another port",
+        ),
         (301, "/api/v1/batches/402".to_string(), "a loop"),
     ];
     for (status, location, what) in cases {
@@ -181,7 +228,11 @@ async fn no_redirect_is_followed() {
                 "{what}: {shown}"
             );
         }
-        assert_eq!(server.count(), 2, "{what}: one GET and one POST, neither repeated");
+        assert_eq!(
+            server.count(),
+            2,
+            "{what}: one GET and one POST, neither repeated"
+        );
         for request in server.received() {
             assert!(
                 request.headers.iter().all(|(name, _)| name != "referer"),
@@ -203,8 +254,10 @@ async fn a_retry_after_of_any_size_gives_an_error_not_a_panic() {
         "0".to_string(),
         "soon".to_string(),
     ] {
-        let reply = Reply::json(429, &json!({"error": "slow down"})).with_header("retry-after", value.clone());
-        let server = RawServer::always(Reply::Delayed(Duration::from_millis(30), Box::new(reply))).await;
+        let reply = Reply::json(429, &json!({"error": "slow down"}))
+            .with_header("retry-after", value.clone());
+        let server =
+            RawServer::always(Reply::Delayed(Duration::from_millis(30), Box::new(reply))).await;
         let client = Client::builder()
             .token("t")
             .base_url(&server.url)

@@ -622,3 +622,51 @@ async fn a_success_status_other_than_201_is_not_decoded() {
     assert_eq!(error.kind(), ErrorKind::UnexpectedStatus, "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
 }
+
+/// A file name cannot add a header or end its part: CR, LF, `"` and `\` are percent-encoded in
+/// the raw `Content-Disposition`, and text values (which are part bodies, not headers) arrive
+/// byte for byte.
+#[tokio::test]
+async fn hostile_file_names_and_values_stay_in_their_place() {
+    let (_, answer) = success_example(OP);
+    let server = upload_server("", 201, &answer, 1).await;
+    let name = "evil\r\nX-Injected: 1\r\n\r\n\"x\\100%.pdf";
+    let number = "CCB-1\r\nX-Injected: 2\r\n\"quoted\"";
+    client(&server, "")
+        .create_bank_credit_note()
+        .file_bytes(name, PDF)
+        .number(number)
+        .call()
+        .await
+        .expect("created");
+    let request = the_request(&server).await;
+    let raw = String::from_utf8_lossy(&request.body);
+    assert!(
+        raw.contains(
+            "Content-Disposition: form-data; name=\"file\"; \
+             filename=\"evil%0D%0AX-Injected: 1%0D%0A%0D%0A%22x%5C100%25.pdf\"\r\n\
+             Content-Type: application/pdf\r\n\r\n"
+        ),
+        "{}",
+        &raw[..raw.len().min(600)]
+    );
+    assert!(!raw.contains("X-Injected: 1\r\n"), "no header was added");
+    let parts = check_upload(
+        &request,
+        "evil%0D%0AX-Injected: 1%0D%0A%0D%0A%22x%5C100%25.pdf",
+        PDF,
+    );
+    for part in &parts {
+        let names: Vec<&str> = part.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| *n == "content-disposition" || *n == "content-type"),
+            "{names:?}"
+        );
+    }
+    assert_eq!(
+        text_parts(&parts),
+        [("number".to_string(), number.to_string())]
+    );
+}
