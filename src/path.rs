@@ -28,7 +28,9 @@ pub(crate) fn encode_segment(value: &str) -> String {
 /// The base URL's parts that every request's URL must repeat.
 #[derive(Debug, Clone)]
 pub(crate) struct Base {
-    origin: url::Origin,
+    scheme: String,
+    host: String,
+    port: Option<u16>,
     /// The base URL's path without its trailing `/` (empty for a bare host).
     path: String,
 }
@@ -37,9 +39,17 @@ impl Base {
     /// The parts of `base_url`, already checked to be an absolute http(s) URL.
     pub(crate) fn new(base_url: &url::Url) -> Base {
         Base {
-            origin: base_url.origin(),
+            scheme: base_url.scheme().to_string(),
+            host: base_url.host_str().unwrap_or_default().to_string(),
+            port: base_url.port_or_known_default(),
             path: base_url.path().trim_end_matches('/').to_string(),
         }
+    }
+
+    fn is_origin_of(&self, url: &url::Url) -> bool {
+        url.scheme() == self.scheme
+            && url.host_str() == Some(self.host.as_str())
+            && url.port_or_known_default() == self.port
     }
 }
 
@@ -47,30 +57,32 @@ impl Base {
 /// with each `{parameter}` filled by exactly one segment that is neither empty nor a dot
 /// segment. Otherwise the reason, naming the parameter that does not fit (never its value).
 pub(crate) fn check(base: &Base, template: &str, url: &url::Url) -> Result<(), String> {
-    if url.origin() != base.origin {
+    if !base.is_origin_of(url) {
         return Err("the request's URL is not under the client's base URL".to_string());
     }
     let Some(rest) = url.path().strip_prefix(&base.path) else {
         return Err("the request's URL is not under the client's base URL's path".to_string());
     };
-    let sent: Vec<&str> = rest.split('/').collect();
-    let wanted: Vec<&str> = template.split('/').collect();
-    let fits = |(s, w): (&&str, &&str)| match parameter(w) {
-        Some(_) => !s.is_empty() && !is_dot_segment(s),
-        None => s == w,
-    };
-    // A resolved dot segment shortens the path: then the first difference is at or before the
-    // parameter that held it.
-    let first_wrong = sent
-        .iter()
-        .zip(&wanted)
-        .position(|pair| !fits(pair))
-        .or((sent.len() != wanted.len()).then(|| sent.len().min(wanted.len())));
-    let Some(first_wrong) = first_wrong else {
+    let (mut sent, mut wanted) = (rest.split('/'), template.split('/'));
+    // Runs on every request: no allocation unless the path is refused.
+    let first_wrong = (0..).find_map(|at| match (sent.next(), wanted.next()) {
+        (None, None) => Some(None),
+        (Some(s), Some(w)) => {
+            let fits = match parameter(w) {
+                Some(_) => !s.is_empty() && !is_dot_segment(s),
+                None => s == w,
+            };
+            (!fits).then_some(Some(at))
+        }
+        // A resolved dot segment shortens the path: the first difference is then at or before
+        // the parameter that held it.
+        _ => Some(Some(at)),
+    });
+    let Some(Some(first_wrong)) = first_wrong else {
         return Ok(());
     };
-    let parameters: Vec<(usize, &str)> = wanted
-        .iter()
+    let parameters: Vec<(usize, &str)> = template
+        .split('/')
         .enumerate()
         .filter_map(|(at, w)| parameter(w).map(|name| (at, name)))
         .collect();
@@ -94,8 +106,11 @@ fn parameter(segment: &str) -> Option<&str> {
 
 /// `.` or `..`, also percent-encoded, which URL parsers resolve away.
 fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase().replace("%2e", ".");
-    lower == "." || lower == ".."
+    let dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    dot(segment)
+        || ["..", ".%2e", "%2e.", "%2e%2e"]
+            .iter()
+            .any(|form| segment.eq_ignore_ascii_case(form))
 }
 
 #[cfg(test)]

@@ -456,7 +456,7 @@ mod tests {
                 Just("Thu, 01 Jan 1970 00:00:00 GMT".to_string()),
                 Just("Fri, 31 Dec 9999 23:59:59 GMT".to_string()),
                 any::<u64>().prop_map(|n| n.to_string()),
-                any::<u32>().prop_map(|n| httpdate::fmt_http_date(
+                (0..u32::MAX / 2).prop_map(|n| httpdate::fmt_http_date(
                     SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(n) * 60)
                 )),
                 "[ -~]{0,40}",

@@ -1,6 +1,6 @@
 //! What the client tells `tracing`: one span per call, one event per retry, never the token
-//! or a body. One test in its own binary, because it installs the process-wide subscriber
-//! (thread-local ones miss events when tests run in parallel).
+//! or a body. One test, because it installs the process-wide subscriber (thread-local ones
+//! miss events when tests run in parallel); it keeps the lines of its own thread.
 
 use std::{
     io::Write,
@@ -13,12 +13,23 @@ use securities_api::MAX_ERROR_TEXT;
 use securities_api::{types, Client, ErrorKind, RetryPolicy};
 use serde_json::json;
 
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
+/// What this test's thread logs. The subscriber is the process's, so the other tests of the
+/// binary, running in parallel, log to it too; `#[tokio::test]` runs the test and the client's
+/// tasks on the test's own thread, so its lines are the ones written from that thread.
+#[derive(Clone)]
+struct Logs(Arc<Mutex<Vec<u8>>>, std::thread::ThreadId);
+
+impl Default for Logs {
+    fn default() -> Self {
+        Logs(Arc::default(), std::thread::current().id())
+    }
+}
 
 impl Write for Logs {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("logs").extend_from_slice(buf);
+        if std::thread::current().id() == self.1 {
+            self.0.lock().expect("logs").extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
