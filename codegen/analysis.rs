@@ -11,6 +11,8 @@ pub struct Operation {
     pub method: String,
     pub path: String,
     pub success: u16,
+    /// The error statuses the operation lists (4xx and 5xx), in the spec's order.
+    pub errors: Vec<u16>,
     pub deprecated: bool,
     pub paginated: bool,
 }
@@ -47,12 +49,22 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 ReferenceOr::Item(p) => p.parameter_data_ref().name == "page",
                 ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
             });
+            let errors = op
+                .responses
+                .responses
+                .keys()
+                .filter_map(|code| match code {
+                    openapiv3::StatusCode::Code(c) if *c >= 400 => Some(*c),
+                    _ => None,
+                })
+                .collect();
             out.push(Operation {
                 id,
                 success_type,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 success,
+                errors,
                 deprecated: op.deprecated,
                 paginated,
             });

@@ -18,16 +18,14 @@
 //! | `open_enums` | the open enums of `x-extensible-enum` (`Unknown(String)`) |
 //! | `open_objects` | objects with declared properties and any other key (`extra`) |
 //! | `environments` | `Environment`, from the spec's `servers` |
-//! | `operations` | `OPERATIONS` and every builder's `call()` |
+//! | `operations` | `OPERATIONS`, and every builder's `into_request()` (out of `send()`) and `call()` |
 //! | `pagination` | `PAGINATED_OPERATIONS`, `Page` impls, `pages()` and `stream()` |
 //! | `paths` | path parameters encoded by the crate's `encode_segment` instead of progenitor's `encode_path` |
-//! | `api_version` | takes progenitor's `api-version` header out of every `send()` |
 //! | `docs` | the spec's descriptions on what progenitor leaves undocumented, `#[deprecated]`, the hidden constructors |
 //! | `mock` | progenitor's httpmock helpers, made to work under a path prefix (`Prefixed`) |
 //! | `cli` | progenitor's clap CLI, adapted to the `securities` binary |
 
 mod analysis;
-mod api_version;
 mod cli;
 mod docs;
 mod environments;
@@ -93,7 +91,6 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     }
     types.extend(open_objects.iter().map(open_objects::item));
     handwritten::add_builders(&mut file).map_err(at)?;
-    api_version::drop_header(&mut file).map_err(at)?;
     docs::document_client(&mut file, spec).map_err(at)?;
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;

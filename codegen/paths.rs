@@ -38,11 +38,10 @@ pub fn encode_segments(file: &mut syn::File, parameters: usize) -> Result<usize,
     }
     let mut swap = Swap(0);
     swap.visit_file_mut(file);
-    // Each path parameter is formatted twice, by `send()` and by its copy in `call()`.
-    if swap.0 != 2 * parameters {
+    if swap.0 != parameters {
         return Err(format!(
             "progenitor's output changed: {} `encode_path` calls for {parameters} path \
-             parameters (2 each expected); update codegen/paths.rs",
+             parameters; update codegen/paths.rs",
             swap.0
         ));
     }
@@ -59,8 +58,8 @@ mod tests {
         let code = crate::codegen::generate("small.yaml", &spec)
             .expect("client")
             .code;
-        // One path parameter (`/v1/widgets/{id}`), formatted by `send()` and by `call()`.
-        assert_eq!(code.matches("path::encode_segment(").count(), 2, "{code}");
+        // One path parameter (`/v1/widgets/{id}`), formatted by `into_request()`.
+        assert_eq!(code.matches("path::encode_segment(").count(), 1, "{code}");
         assert_eq!(code.matches("encode_path(").count(), 0);
     }
 

@@ -11693,19 +11693,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProposalList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/proposals", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_proposals",
             };
@@ -11774,6 +11762,38 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/proposals", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -11782,57 +11802,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ProposalList, crate::Error> {
             let op = &crate::OPERATIONS[0];
-            let prepared = async move {
-                let Self { client, page } = self;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/proposals", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_proposals",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ProposalList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_proposal`]
@@ -11883,23 +11856,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProposalEnvelope>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::NewProposalRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/proposals", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_proposal",
             };
@@ -11968,6 +11925,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::NewProposalRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/proposals", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -11976,61 +11969,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[1];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::NewProposalRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/proposals", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_proposal",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ProposalEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_proposal`]
@@ -12063,21 +12005,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProposalEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/proposals/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_proposal",
             };
@@ -12146,6 +12074,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/proposals/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -12154,59 +12116,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[2];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/proposals/{}", client.baseurl, crate ::path::encode_segment(&
-                    id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_proposal",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ProposalEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_proposal_by_number`]
@@ -12243,21 +12156,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ProposalEnvelope>, Error<crate::ApiError>> {
-            let Self { client, number } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/proposals/bynumber/{}", client.baseurl, crate
-                ::path::encode_segment(& number.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_proposal_by_number",
             };
@@ -12326,6 +12225,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/proposals/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -12334,59 +12267,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ProposalEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[3];
-            let prepared = async move {
-                let Self { client, number } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/proposals/bynumber/{}", client.baseurl, crate
-                    ::path::encode_segment(& number.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_proposal_by_number",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ProposalEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_signers`]
@@ -12420,19 +12304,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/signers", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_signers",
             };
@@ -12501,6 +12373,38 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/signers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -12509,57 +12413,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerList, crate::Error> {
             let op = &crate::OPERATIONS[4];
-            let prepared = async move {
-                let Self { client, page } = self;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/signers", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_signers",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_signer`]
@@ -12610,23 +12467,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/signers", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_signer",
             };
@@ -12695,6 +12536,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/signers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -12703,61 +12580,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[5];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/signers", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_signer`]
@@ -12790,21 +12616,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/signers/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_signer",
             };
@@ -12873,6 +12685,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/signers/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -12881,59 +12727,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[6];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/signers/{}", client.baseurl, crate ::path::encode_segment(& id
-                    .to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_signer_by_key`]
@@ -12968,21 +12765,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, key } = self;
-            let key = key.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/signers/bykey/{}", client.baseurl, crate ::path::encode_segment(&
-                key.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_signer_by_key",
             };
@@ -13051,6 +12834,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, key } = self;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/signers/bykey/{}", client.baseurl, crate ::path::encode_segment(&
+                key.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -13059,59 +12876,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[7];
-            let prepared = async move {
-                let Self { client, key } = self;
-                let key = key.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/signers/bykey/{}", client.baseurl, crate
-                    ::path::encode_segment(& key.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_signer_by_key",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_document_signers`]
@@ -13157,23 +12925,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerList>, Error<crate::ApiError>> {
-            let Self { client, document_id, page } = self;
-            let document_id = document_id.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/documents/{}/signers", client.baseurl, crate
-                ::path::encode_segment(& document_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_document_signers",
             };
@@ -13242,6 +12994,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, document_id, page } = self;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/{}/signers", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -13250,61 +13038,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerList, crate::Error> {
             let op = &crate::OPERATIONS[8];
-            let prepared = async move {
-                let Self { client, document_id, page } = self;
-                let document_id = document_id.map_err(Error::InvalidRequest)?;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/documents/{}/signers", client.baseurl, crate
-                    ::path::encode_segment(& document_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_document_signers",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_document_signer`]
@@ -13370,27 +13107,7 @@ pub mod builder {
             ResponseValue<types::DocumentSignerEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, document_id, body } = self;
-            let document_id = document_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/documents/{}/signers", client.baseurl, crate
-                ::path::encode_segment(& document_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_document_signer",
             };
@@ -13459,6 +13176,46 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, document_id, body } = self;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/{}/signers", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -13467,65 +13224,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::DocumentSignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[9];
-            let prepared = async move {
-                let Self { client, document_id, body } = self;
-                let document_id = document_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::NewSignerRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/documents/{}/signers", client.baseurl, crate
-                    ::path::encode_segment(& document_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_document_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::DocumentSignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_document_signer`]
@@ -13570,23 +13272,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, document_id, id } = self;
-            let document_id = document_id.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/documents/{}/signers/{}", client.baseurl, crate
-                ::path::encode_segment(& document_id.to_string()), crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_document_signer",
             };
@@ -13655,6 +13341,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, document_id, id } = self;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/{}/signers/{}", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -13663,61 +13385,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[10];
-            let prepared = async move {
-                let Self { client, document_id, id } = self;
-                let document_id = document_id.map_err(Error::InvalidRequest)?;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/documents/{}/signers/{}", client.baseurl, crate
-                    ::path::encode_segment(& document_id.to_string()), crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_document_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_document_signer_by_key`]
@@ -13764,23 +13435,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, document_id, key } = self;
-            let document_id = document_id.map_err(Error::InvalidRequest)?;
-            let key = key.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, crate
-                ::path::encode_segment(& document_id.to_string()), crate
-                ::path::encode_segment(& key.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_document_signer_by_key",
             };
@@ -13849,6 +13504,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, document_id, key } = self;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, crate
+                ::path::encode_segment(& document_id.to_string()), crate
+                ::path::encode_segment(& key.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -13857,61 +13548,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[11];
-            let prepared = async move {
-                let Self { client, document_id, key } = self;
-                let document_id = document_id.map_err(Error::InvalidRequest)?;
-                let key = key.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/documents/{}/signers/bykey/{}", client.baseurl, crate
-                    ::path::encode_segment(& document_id.to_string()), crate
-                    ::path::encode_segment(& key.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_document_signer_by_key",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_document_by_key`]
@@ -13946,21 +13586,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DocumentEnvelope>, Error<crate::ApiError>> {
-            let Self { client, key } = self;
-            let key = key.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/documents/bykey/{}", client.baseurl, crate
-                ::path::encode_segment(& key.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_document_by_key",
             };
@@ -14029,6 +13655,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, key } = self;
+            let key = key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/documents/bykey/{}", client.baseurl, crate
+                ::path::encode_segment(& key.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14037,59 +13697,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::DocumentEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[12];
-            let prepared = async move {
-                let Self { client, key } = self;
-                let key = key.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/documents/bykey/{}", client.baseurl, crate
-                    ::path::encode_segment(& key.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_document_by_key",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::DocumentEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_bank_credit_notes`]
@@ -14139,21 +13750,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BankCreditNoteList>, Error<crate::ApiError>> {
-            let Self { client, number, page } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/bank_credit_notes", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("number", &number))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_bank_credit_notes",
             };
@@ -14222,6 +13819,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number, page } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/bank_credit_notes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("number", &number))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14230,59 +13861,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BankCreditNoteList, crate::Error> {
             let op = &crate::OPERATIONS[13];
-            let prepared = async move {
-                let Self { client, number, page } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/bank_credit_notes", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("number", &number))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_bank_credit_notes",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BankCreditNoteList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_bank_credit_note`]
@@ -14318,21 +13900,7 @@ pub mod builder {
             ResponseValue<types::BankCreditNoteEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/bank_credit_notes/{}", client.baseurl, crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_bank_credit_note",
             };
@@ -14401,6 +13969,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/bank_credit_notes/{}", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14409,59 +14011,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[15];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/bank_credit_notes/{}", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_bank_credit_note",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BankCreditNoteEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_bank_credit_note_by_number`]
@@ -14501,21 +14054,7 @@ pub mod builder {
             ResponseValue<types::BankCreditNoteEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, number } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, crate
-                ::path::encode_segment(& number.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_bank_credit_note_by_number",
             };
@@ -14584,6 +14123,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14592,59 +14165,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BankCreditNoteEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[16];
-            let prepared = async move {
-                let Self { client, number } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/bank_credit_notes/bynumber/{}", client.baseurl, crate
-                    ::path::encode_segment(& number.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_bank_credit_note_by_number",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BankCreditNoteEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_arrangements`]
@@ -14678,19 +14202,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ArrangementList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/arrangements", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_arrangements",
             };
@@ -14759,6 +14271,38 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/arrangements", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14767,57 +14311,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ArrangementList, crate::Error> {
             let op = &crate::OPERATIONS[17];
-            let prepared = async move {
-                let Self { client, page } = self;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/arrangements", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_arrangements",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ArrangementList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_arrangement`]
@@ -14850,21 +14347,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ArrangementEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/arrangements/{}", client.baseurl, crate ::path::encode_segment(&
-                id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_arrangement",
             };
@@ -14933,6 +14416,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/arrangements/{}", client.baseurl, crate ::path::encode_segment(&
+                id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -14941,59 +14458,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::ArrangementEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[18];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/arrangements/{}", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_arrangement",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::ArrangementEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_assignments`]
@@ -15012,17 +14480,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AssignmentList>, Error<crate::ApiError>> {
-            let Self { client } = self;
-            let url = format!("{}/v1/assignments", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_assignments",
             };
@@ -15091,6 +14549,36 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/v1/assignments", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -15099,55 +14587,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::AssignmentList, crate::Error> {
             let op = &crate::OPERATIONS[19];
-            let prepared = async move {
-                let Self { client } = self;
-                let url = format!("{}/v1/assignments", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_assignments",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::AssignmentList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_assignment`]
@@ -15200,23 +14643,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Assignment>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::NewAssignmentRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/assignments", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_assignment",
             };
@@ -15285,6 +14712,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::NewAssignmentRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/assignments", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -15293,62 +14756,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::Assignment, crate::Error> {
             let op = &crate::OPERATIONS[20];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::NewAssignmentRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/assignments", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::Assignment,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_assignment`]
@@ -15381,21 +14792,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Assignment>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/assignments/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_assignment",
             };
@@ -15464,6 +14861,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/assignments/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -15472,59 +14903,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::Assignment, crate::Error> {
             let op = &crate::OPERATIONS[21];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/assignments/{}", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::Assignment,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_assignment_by_number`]
@@ -15561,21 +14943,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Assignment>, Error<crate::ApiError>> {
-            let Self { client, number } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/assignments/bynumber/{}", client.baseurl, crate
-                ::path::encode_segment(& number.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_assignment_by_number",
             };
@@ -15644,6 +15012,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/assignments/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -15652,59 +15054,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::Assignment, crate::Error> {
             let op = &crate::OPERATIONS[22];
-            let prepared = async move {
-                let Self { client, number } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/assignments/bynumber/{}", client.baseurl, crate
-                    ::path::encode_segment(& number.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_assignment_by_number",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::Assignment,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_batches`]
@@ -15738,19 +15091,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/batches", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_batches",
             };
@@ -15819,6 +15160,38 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/batches", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -15827,57 +15200,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BatchList, crate::Error> {
             let op = &crate::OPERATIONS[23];
-            let prepared = async move {
-                let Self { client, page } = self;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/batches", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_batches",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BatchList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_batch`]
@@ -15928,23 +15254,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchEnvelope>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::NewBatchRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/batches", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_batch",
             };
@@ -16013,6 +15323,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::NewBatchRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/batches", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -16021,61 +15367,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[24];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::NewBatchRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/batches", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_batch`]
@@ -16108,21 +15403,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BatchEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_batch",
             };
@@ -16191,6 +15472,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -16199,59 +15514,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::BatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[25];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}", client.baseurl, crate ::path::encode_segment(& id
-                    .to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::BatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_security_batches`]
@@ -16297,23 +15563,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SecurityBatchList>, Error<crate::ApiError>> {
-            let Self { client, batch_id, page } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/security_batches", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_security_batches",
             };
@@ -16382,6 +15632,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, page } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -16390,61 +15676,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
             let op = &crate::OPERATIONS[26];
-            let prepared = async move {
-                let Self { client, batch_id, page } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/security_batches", client.baseurl, crate
-                    ::path::encode_segment(& batch_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_security_batches",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_security_batch`]
@@ -16512,28 +15747,7 @@ pub mod builder {
             ResponseValue<types::SecurityBatchEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, batch_id, body } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::NewSecurityBatchRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/security_batches", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_security_batch",
             };
@@ -16602,6 +15816,47 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, body } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::NewSecurityBatchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -16610,66 +15865,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[27];
-            let prepared = async move {
-                let Self { client, batch_id, body } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::NewSecurityBatchRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/security_batches", client.baseurl, crate
-                    ::path::encode_segment(& batch_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_security_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_security_batch`]
@@ -16717,23 +15916,7 @@ pub mod builder {
             ResponseValue<types::SecurityBatchEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, batch_id, id } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/security_batches/{}", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()), crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_security_batch",
             };
@@ -16802,6 +15985,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, id } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/security_batches/{}", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -16810,61 +16029,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[28];
-            let prepared = async move {
-                let Self { client, batch_id, id } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/security_batches/{}", client.baseurl, crate
-                    ::path::encode_segment(& batch_id.to_string()), crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_security_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_duplicates`]
@@ -16914,21 +16082,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DuplicateList>, Error<crate::ApiError>> {
-            let Self { client, number, page } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/duplicates", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("number", &number))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_duplicates",
             };
@@ -16997,6 +16151,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number, page } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/duplicates", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("number", &number))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17005,59 +16193,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::DuplicateList, crate::Error> {
             let op = &crate::OPERATIONS[29];
-            let prepared = async move {
-                let Self { client, number, page } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/duplicates", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("number", &number))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_duplicates",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::DuplicateList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_duplicate`]
@@ -17090,21 +16229,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DuplicateEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/duplicates/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_duplicate",
             };
@@ -17173,6 +16298,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/duplicates/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17181,59 +16340,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[30];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/duplicates/{}", client.baseurl, crate ::path::encode_segment(&
-                    id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_duplicate",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::DuplicateEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_duplicate_by_number`]
@@ -17270,21 +16380,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DuplicateEnvelope>, Error<crate::ApiError>> {
-            let Self { client, number } = self;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/duplicates/bynumber/{}", client.baseurl, crate
-                ::path::encode_segment(& number.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_duplicate_by_number",
             };
@@ -17353,6 +16449,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, number } = self;
+            let number = number.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/duplicates/bynumber/{}", client.baseurl, crate
+                ::path::encode_segment(& number.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17361,59 +16491,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::DuplicateEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[31];
-            let prepared = async move {
-                let Self { client, number } = self;
-                let number = number.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/duplicates/bynumber/{}", client.baseurl, crate
-                    ::path::encode_segment(& number.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_duplicate_by_number",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::DuplicateEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_duplicate_security_batches`]
@@ -17459,23 +16540,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SecurityBatchList>, Error<crate::ApiError>> {
-            let Self { client, batch_id, page } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_duplicate_security_batches",
             };
@@ -17544,6 +16609,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, page } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17552,61 +16653,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchList, crate::Error> {
             let op = &crate::OPERATIONS[32];
-            let prepared = async move {
-                let Self { client, batch_id, page } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
-                    ::path::encode_segment(& batch_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_duplicate_security_batches",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::create_duplicate_security_batch`]
@@ -17675,28 +16725,7 @@ pub mod builder {
             ResponseValue<types::SecurityBatchEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, batch_id, body } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::NewDuplicateSecurityBatchRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "create_duplicate_security_batch",
             };
@@ -17765,6 +16794,47 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, body } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::NewDuplicateSecurityBatchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17773,66 +16843,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[33];
-            let prepared = async move {
-                let Self { client, batch_id, body } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::NewDuplicateSecurityBatchRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/duplicates/security_batches", client.baseurl, crate
-                    ::path::encode_segment(& batch_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_duplicate_security_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_duplicate_security_batch`]
@@ -17880,23 +16894,7 @@ pub mod builder {
             ResponseValue<types::SecurityBatchEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, batch_id, id } = self;
-            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl, crate
-                ::path::encode_segment(& batch_id.to_string()), crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_duplicate_security_batch",
             };
@@ -17965,6 +16963,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, batch_id, id } = self;
+            let batch_id = batch_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl, crate
+                ::path::encode_segment(& batch_id.to_string()), crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -17973,61 +17007,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SecurityBatchEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[34];
-            let prepared = async move {
-                let Self { client, batch_id, id } = self;
-                let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/batches/{}/duplicates/security_batches/{}", client.baseurl,
-                    crate ::path::encode_segment(& batch_id.to_string()), crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_duplicate_security_batch",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SecurityBatchEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::list_signer_links`]
@@ -18061,19 +17044,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerLinkList>, Error<crate::ApiError>> {
-            let Self { client, page } = self;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/lists", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "list_signer_links",
             };
@@ -18142,6 +17113,38 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/lists", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -18150,57 +17153,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerLinkList, crate::Error> {
             let op = &crate::OPERATIONS[35];
-            let prepared = async move {
-                let Self { client, page } = self;
-                let page = page.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/lists", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_signer_links",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerLinkList,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::link_signer`]
@@ -18253,23 +17209,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerLinkEnvelope>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::NewSignerLinkRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/lists", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "link_signer",
             };
@@ -18338,6 +17278,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::NewSignerLinkRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/lists", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -18346,62 +17322,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[36];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::NewSignerLinkRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/v1/lists", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "link_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerLinkEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::get_signer_link`]
@@ -18434,21 +17358,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SignerLinkEnvelope>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/lists/{}", client.baseurl, crate ::path::encode_segment(& id
-                .to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "get_signer_link",
             };
@@ -18517,6 +17427,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/lists/{}", client.baseurl, crate ::path::encode_segment(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -18525,59 +17469,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::SignerLinkEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[37];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/v1/lists/{}", client.baseurl, crate ::path::encode_segment(& id
-                    .to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_signer_link",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::SignerLinkEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_create_proposal`]
@@ -18633,23 +17528,7 @@ pub mod builder {
             ResponseValue<types::LegacyProposalEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::LegacyProposalRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/legacy/proposals", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_create_proposal",
             };
@@ -18718,6 +17597,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyProposalRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/legacy/proposals", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -18726,62 +17641,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacyProposalEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[38];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::LegacyProposalRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/legacy/proposals", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_create_proposal",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacyProposalEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_get_security`]
@@ -18814,21 +17677,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LegacySecurity>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/legacy/securities/{}", client.baseurl, crate ::path::encode_segment(&
-                id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_get_security",
             };
@@ -18897,6 +17746,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/legacy/securities/{}", client.baseurl, crate ::path::encode_segment(&
+                id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -18905,59 +17788,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacySecurity, crate::Error> {
             let op = &crate::OPERATIONS[39];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/legacy/securities/{}", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_get_security",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacySecurity,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_create_assignment`]
@@ -19013,23 +17847,7 @@ pub mod builder {
             ResponseValue<types::LegacyAssignmentProcess>,
             Error<crate::ApiError>,
         > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::LegacyNewAssignment::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/legacy/assignments", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_create_assignment",
             };
@@ -19098,6 +17916,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyNewAssignment::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/legacy/assignments", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -19106,62 +17960,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacyAssignmentProcess, crate::Error> {
             let op = &crate::OPERATIONS[40];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::LegacyNewAssignment::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/legacy/assignments", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_create_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacyAssignmentProcess,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_get_assignment`]
@@ -19194,21 +17996,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LegacyAssignment>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/legacy/assignments/{}", client.baseurl, crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_get_assignment",
             };
@@ -19277,6 +18065,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/legacy/assignments/{}", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -19285,59 +18107,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
             let op = &crate::OPERATIONS[41];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/legacy/assignments/{}", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_get_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacyAssignment,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_cancel_assignment`]
@@ -19370,21 +18143,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LegacyAssignment>, Error<crate::ApiError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/legacy/assignments/{}/cancel", client.baseurl, crate
-                ::path::encode_segment(& id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_cancel_assignment",
             };
@@ -19453,6 +18212,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/legacy/assignments/{}/cancel", client.baseurl, crate
+                ::path::encode_segment(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `200` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -19461,59 +18254,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacyAssignment, crate::Error> {
             let op = &crate::OPERATIONS[42];
-            let prepared = async move {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/legacy/assignments/{}/cancel", client.baseurl, crate
-                    ::path::encode_segment(& id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_cancel_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacyAssignment,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        200u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_create_signer`]
@@ -19566,23 +18310,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LegacySignerEnvelope>, Error<crate::ApiError>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::LegacyNewSignerRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/legacy/signers", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_create_signer",
             };
@@ -19651,6 +18379,42 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyNewSignerRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/legacy/signers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -19659,62 +18423,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacySignerEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[43];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::LegacyNewSignerRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/legacy/signers", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_create_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacySignerEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_link_signer`]
@@ -19783,28 +18495,7 @@ pub mod builder {
             ResponseValue<types::LegacySignerLinkEnvelope>,
             Error<crate::ApiError>,
         > {
-            let Self { client, signer_id, body } = self;
-            let signer_id = signer_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::LegacyNewSignerLinkRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/legacy/signers/{}/lists", client.baseurl, crate
-                ::path::encode_segment(& signer_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_link_signer",
             };
@@ -19873,6 +18564,47 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, signer_id, body } = self;
+            let signer_id = signer_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyNewSignerLinkRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/legacy/signers/{}/lists", client.baseurl, crate
+                ::path::encode_segment(& signer_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `201` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -19881,66 +18613,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacySignerLinkEnvelope, crate::Error> {
             let op = &crate::OPERATIONS[44];
-            let prepared = async move {
-                let Self { client, signer_id, body } = self;
-                let signer_id = signer_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::LegacyNewSignerLinkRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/legacy/signers/{}/lists", client.baseurl, crate
-                    ::path::encode_segment(& signer_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_link_signer",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacySignerLinkEnvelope,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        201u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     /**Builder for [`Client::legacy_execute_assignment`]
@@ -19996,24 +18672,7 @@ pub mod builder {
             ResponseValue<types::LegacyExecuteAccepted>,
             Error<crate::ApiError>,
         > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::LegacyExecuteAssignment::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/legacy/contracts", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let (client, mut request) = self.into_request()?;
             let info = OperationInfo {
                 operation_id: "legacy_execute_assignment",
             };
@@ -20082,6 +18741,43 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
+        /// to send it with.
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<
+            (&'a super::Client, ::reqwest::Request),
+            Error<crate::ApiError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LegacyExecuteAssignment::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/legacy/contracts", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            ::std::result::Result::Ok((client, request))
+        }
         /// Sends the request and returns the decoded body of the `202` answer.
         ///
         /// Unlike [`send`](Self::send), failures are a [`crate::Error`] that names the
@@ -20090,62 +18786,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<types::LegacyExecuteAccepted, crate::Error> {
             let op = &crate::OPERATIONS[45];
-            let prepared = async move {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::LegacyExecuteAssignment::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/legacy/contracts", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "legacy_execute_assignment",
-                };
-                client.pre(&mut request, &info).await?;
-                ::std::result::Result::Ok::<
-                    _,
-                    Error<crate::ApiError>,
-                >((client, request, info))
-            }
-                .await;
-            let (client, request, info) = match prepared {
-                ::std::result::Result::Ok(prepared) => prepared,
-                ::std::result::Result::Err(error) => {
-                    return crate::error::finish::<
-                        types::LegacyExecuteAccepted,
-                    >(op, ::std::result::Result::Err(error))
-                        .await;
-                }
-            };
-            let answer = client.answer(request, &info).await;
-            crate::error::conclude(
-                    op,
-                    answer,
-                    |status| match status {
-                        202u16 => crate::error::Listed::Success,
-                        401u16 => crate::error::Listed::Error,
-                        403u16 => crate::error::Listed::Error,
-                        404u16 => crate::error::Listed::Error,
-                        422u16 => crate::error::Listed::Error,
-                        429u16 => crate::error::Listed::Error,
-                        500u16 => crate::error::Listed::Error,
-                        502u16 => crate::error::Listed::Error,
-                        503u16 => crate::error::Listed::Error,
-                        _ => crate::error::Listed::Unlisted,
-                    },
-                )
-                .await
+            let (client, request) = self
+                .into_request()
+                .map_err(|error| crate::Error::unsent(op, error))?;
+            crate::transport::call(client, op, request).await
         }
     }
     ///Builder for [`Client::create_bank_credit_note`](super::Client::create_bank_credit_note), written by hand in `src/`.
@@ -20204,6 +18848,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/proposals",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20212,6 +18857,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/proposals",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20220,6 +18866,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/proposals/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20228,6 +18875,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/proposals/bynumber/{number}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20236,6 +18884,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/signers",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20244,6 +18893,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/signers",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20252,6 +18902,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/signers/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20260,6 +18911,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/signers/bykey/{key}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20268,6 +18920,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/documents/{document_id}/signers",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20276,6 +18929,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/documents/{document_id}/signers",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20284,6 +18938,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/documents/{document_id}/signers/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20292,6 +18947,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/documents/{document_id}/signers/bykey/{key}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20300,6 +18956,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/documents/bykey/{key}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20308,6 +18965,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/bank_credit_notes",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20316,6 +18974,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/bank_credit_notes",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20324,6 +18983,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/bank_credit_notes/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20332,6 +18992,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/bank_credit_notes/bynumber/{number}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20340,6 +19001,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/arrangements",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20348,6 +19010,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/arrangements/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20356,6 +19019,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/assignments",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20364,6 +19028,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/assignments",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20372,6 +19037,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/assignments/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20380,6 +19046,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/assignments/bynumber/{number}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20388,6 +19055,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20396,6 +19064,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/batches",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20404,6 +19073,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20412,6 +19082,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches/{batch_id}/security_batches",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20420,6 +19091,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/batches/{batch_id}/security_batches",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20428,6 +19100,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches/{batch_id}/security_batches/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20436,6 +19109,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/duplicates",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20444,6 +19118,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/duplicates/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20452,6 +19127,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/duplicates/bynumber/{number}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20460,6 +19136,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches/{batch_id}/duplicates/security_batches",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20468,6 +19145,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/batches/{batch_id}/duplicates/security_batches",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20476,6 +19154,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/batches/{batch_id}/duplicates/security_batches/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20484,6 +19163,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/lists",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: true,
     },
@@ -20492,6 +19172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/v1/lists",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20500,6 +19181,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/v1/lists/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: false,
         paginated: false,
     },
@@ -20508,6 +19190,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/proposals",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20516,6 +19199,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/legacy/securities/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20524,6 +19208,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/assignments",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20532,6 +19217,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "GET",
         path: "/legacy/assignments/{id}",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20540,6 +19226,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/assignments/{id}/cancel",
         success_status: 200,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20548,6 +19235,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/signers",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20556,6 +19244,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/signers/{signer_id}/lists",
         success_status: 201,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },
@@ -20564,6 +19253,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         method: "POST",
         path: "/legacy/contracts",
         success_status: 202,
+        error_statuses: &[401, 403, 404, 422, 429, 500, 502, 503],
         deprecated: true,
         paginated: false,
     },

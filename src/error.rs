@@ -276,7 +276,7 @@ impl Error {
         self
     }
 
-    fn from_transport(operation: &'static str, error: reqwest::Error) -> Self {
+    pub(crate) fn from_transport(operation: &'static str, error: reqwest::Error) -> Self {
         let failure = Failure::of(&error);
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
@@ -308,10 +308,12 @@ impl Error {
         out
     }
 
-    /// An answer the request hook could not read whole. `kind` is what a complete answer with
-    /// this status would have been ([`ErrorKind::Api`] or [`ErrorKind::UnexpectedStatus`] for
-    /// an error status); a success body that broke off is a transport failure instead.
-    fn from_incomplete(operation: &'static str, kind: ErrorKind, held: &Incomplete) -> Self {
+    /// An answer [`Client::answer`](crate::Client) could not read whole. An error status is
+    /// of the kind a complete answer would have been ([`ErrorKind::Api`] or
+    /// [`ErrorKind::UnexpectedStatus`]); a success body that broke off is a transport failure.
+    pub(crate) fn from_incomplete(op: &'static crate::Operation, held: &Incomplete) -> Self {
+        let operation = op.id;
+        let kind = Error::kind_of(op, held.status);
         let Incomplete {
             status,
             headers,
@@ -366,6 +368,63 @@ impl Error {
         out
     }
 
+    /// What an answer with `status` is for `op`, when it is not its success.
+    fn kind_of(op: &crate::Operation, status: reqwest::StatusCode) -> ErrorKind {
+        if op.error_statuses.contains(&status.as_u16()) {
+            ErrorKind::Api
+        } else {
+            ErrorKind::UnexpectedStatus
+        }
+    }
+
+    /// The decoded body of `op`'s success answer, or the error that `answer` is: an error
+    /// status (with its body, whatever it is), another status, or a body that does not decode.
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+        op: &'static crate::Operation,
+        answer: crate::transport::Answer,
+    ) -> Result<T, Error> {
+        let crate::transport::Answer {
+            status,
+            headers,
+            body,
+        } = answer;
+        let cut = body.len().min(MAX_ERROR_BODY);
+        if status.as_u16() != op.success_status {
+            let mut out = Error::answered(op.id, Error::kind_of(op, status), status, headers);
+            if status.is_redirection() {
+                out.cause = Some(not_followed(&out.headers));
+            }
+            out.truncated = cut < body.len();
+            out.body = Some(ApiError::from_bytes(&body[..cut]));
+            return Err(out);
+        }
+        serde_json::from_slice(&body).map_err(|error| {
+            let mut out = Error::new(op.id, ErrorKind::Decode);
+            out.status = Some(status);
+            out.truncated = cut < body.len();
+            out.body = Some(ApiError {
+                text: Some(String::from_utf8_lossy(&body[..cut]).into_owned()),
+                ..ApiError::default()
+            });
+            out.cause = Some(bounded(&redact_values(&error.to_string()), MAX_CAUSE));
+            out.source = Some(Box::new(error));
+            out
+        })
+    }
+
+    /// A request that could not be built: a parameter missing or of the wrong type, a URL
+    /// reqwest refuses.
+    pub(crate) fn unsent(
+        op: &'static crate::Operation,
+        error: progenitor_client::Error<ApiError>,
+    ) -> Self {
+        let message = match error {
+            progenitor_client::Error::InvalidRequest(message) => message,
+            other => format!("cannot build the request: {other}"),
+        };
+        Error::invalid_request(op.id, message)
+    }
+
     /// A short, single-line beginning of the body, for `Display` and `Debug`.
     fn shown_body(&self) -> Option<String> {
         let text = self.body_text()?;
@@ -410,11 +469,8 @@ impl Error {
     }
 }
 
-/// An answer the request hook could not read whole: for `send()` it travels from the hook to
-/// [`finish`] as the error of the rebuilt answer's body, because the hook can only return a
-/// `reqwest::Response` and progenitor reads that body itself. A `send()` caller sees it as
-/// progenitor's `ResponseBodyError`, whose source chain leads here; `call()` gets it from
-/// `Client::answer` and puts it in the same place ([`conclude`]), so both make the same error.
+/// An answer [`Client::answer`](crate::Client) could not read whole: what was read of it, and
+/// why the rest was not.
 #[derive(Debug)]
 pub(crate) struct Incomplete {
     /// The answer's status.
@@ -474,149 +530,6 @@ impl fmt::Display for Incomplete {
     }
 }
 
-impl std::error::Error for Incomplete {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        // Keeps `reqwest::Error::is_timeout()` true through progenitor's wrapping.
-        match &self.problem {
-            Problem::Cut(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-/// The [`Incomplete`] answer in `error`'s source chain, if the request hook put one there.
-fn incomplete_in(error: &reqwest::Error) -> Option<&Incomplete> {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = next {
-        if let Some(found) = current.downcast_ref::<Incomplete>() {
-            return Some(found);
-        }
-        next = current.source();
-    }
-    None
-}
-
-/// Turns progenitor's outcome of `send()` into the body or the crate's [`Error`]; `op` is the
-/// operation's own entry of [`OPERATIONS`](crate::OPERATIONS), which the generated `call()`
-/// (through [`conclude`]) and the hand-written builders hand over, so nothing is looked up.
-pub(crate) async fn finish<T>(
-    op: &'static crate::Operation,
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<ApiError>>,
-) -> Result<T, Error> {
-    use progenitor_client::Error as P;
-    let operation = op.id;
-    let error = match result {
-        Ok(value) => return Ok(value.into_inner()),
-        Err(error) => error,
-    };
-    Err(match error {
-        P::ErrorResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let mut out = Error::answered(operation, ErrorKind::Api, status, headers);
-            out.body = Some(response.into_inner());
-            out
-        }
-        P::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            // The hook has read the body already: this takes it from memory.
-            match response.bytes().await {
-                Ok(bytes) => {
-                    let mut out =
-                        Error::answered(operation, ErrorKind::UnexpectedStatus, status, headers);
-                    if status.is_redirection() {
-                        out.cause = Some(not_followed(&out.headers));
-                    }
-                    let cut = bytes.len().min(MAX_ERROR_BODY);
-                    out.truncated = cut < bytes.len();
-                    out.body = Some(ApiError::from_bytes(&bytes[..cut]));
-                    out
-                }
-                Err(error) => from_body_error(operation, ErrorKind::UnexpectedStatus, error),
-            }
-        }
-        P::InvalidResponsePayload(bytes, error) => {
-            let mut out = Error::new(operation, ErrorKind::Decode);
-            // progenitor only decodes (and so only fails to decode) the one success status
-            // each operation has, so that is the status of a payload error.
-            out.status = reqwest::StatusCode::from_u16(op.success_status).ok();
-            let cut = bytes.len().min(MAX_ERROR_BODY);
-            out.truncated = cut < bytes.len();
-            out.body = Some(ApiError {
-                text: Some(String::from_utf8_lossy(&bytes[..cut]).into_owned()),
-                ..ApiError::default()
-            });
-            out.cause = Some(bounded(&redact_values(&error.to_string()), MAX_CAUSE));
-            out.source = Some(Box::new(error));
-            out
-        }
-        P::ResponseBodyError(error) => from_body_error(operation, ErrorKind::Api, error),
-        P::CommunicationError(error) | P::InvalidUpgrade(error) => {
-            Error::from_transport(operation, error)
-        }
-        P::InvalidRequest(message) => {
-            Error::new(operation, ErrorKind::InvalidRequest).with_message(message)
-        }
-        P::Custom(message) => Error::new(operation, ErrorKind::Transport).with_message(message),
-    })
-}
-
-/// What an operation's spec says of an answer's status; the generated `call()` classifies
-/// the status with the arms of progenitor's own `send()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Listed {
-    /// The success status: the body is the operation's success type.
-    Success,
-    /// One of the operation's error statuses: the body is an [`ApiError`].
-    Error,
-    /// Any other status.
-    Unlisted,
-}
-
-/// What the generated `call()` does with what [`Client::answer`](crate::Client) read: the
-/// success body decoded into `T`, or the crate's [`Error`], the same one (kind, status,
-/// headers, body, cause, source) that [`finish`] makes of `send()`'s outcome for the same
-/// answer. `listed` classifies the status as progenitor's `send()` does. Only the success path
-/// is its own; every failure goes through [`finish`] as progenitor would have handed it over.
-pub(crate) async fn conclude<T: serde::de::DeserializeOwned>(
-    op: &'static crate::Operation,
-    answer: Result<crate::client::Answer, crate::client::Failed>,
-    listed: impl FnOnce(u16) -> Listed,
-) -> Result<T, Error> {
-    use progenitor_client::{Error as P, ResponseValue};
-    let sent: Result<ResponseValue<T>, P<ApiError>> = match answer {
-        Ok(answer) => match listed(answer.status.as_u16()) {
-            Listed::Success => match serde_json::from_slice(&answer.body) {
-                Ok(value) => return Ok(value),
-                Err(error) => Err(P::InvalidResponsePayload(answer.body, error)),
-            },
-            Listed::Error => match serde_json::from_slice(&answer.body) {
-                Ok(body) => Err(P::ErrorResponse(ResponseValue::new(
-                    body,
-                    answer.status,
-                    answer.headers,
-                ))),
-                Err(error) => Err(P::InvalidResponsePayload(answer.body, error)),
-            },
-            Listed::Unlisted => Err(P::UnexpectedResponse(answer.into_response())),
-        },
-        Err(failed) => match failed.into_result() {
-            Err(error) => Err(P::CommunicationError(error)),
-            Ok(response) => match listed(response.status().as_u16()) {
-                Listed::Unlisted => Err(P::UnexpectedResponse(response)),
-                // progenitor's own reading, which gives the error the hook left in the body.
-                Listed::Success => ResponseValue::from_response(response).await,
-                Listed::Error => match ResponseValue::<ApiError>::from_response(response).await {
-                    Ok(body) => Err(P::ErrorResponse(body)),
-                    Err(error) => Err(error),
-                },
-            },
-        },
-    };
-    finish(op, sent).await
-}
-
 /// The cause of a 3xx answer: where it pointed, which the client did not follow.
 fn not_followed(headers: &reqwest::header::HeaderMap) -> String {
     let location = headers
@@ -627,16 +540,6 @@ fn not_followed(headers: &reqwest::header::HeaderMap) -> String {
         None => "redirect without a Location, not followed (the client follows none)".to_string(),
     };
     bounded(&text, MAX_CAUSE)
-}
-
-/// An error reading a body: one the hook left there ([`Incomplete`]), or reqwest's own.
-fn from_body_error(operation: &'static str, kind: ErrorKind, error: reqwest::Error) -> Error {
-    let Some(held) = incomplete_in(&error) else {
-        return Error::from_transport(operation, error);
-    };
-    let mut out = Error::from_incomplete(operation, kind, held);
-    out.source = Some(Box::new(error.without_url()));
-    out
 }
 
 /// The cause of a transport error in plain words ("connection reset", "timed out"), from the

@@ -12,6 +12,7 @@ pub mod mock;
 pub mod pagination;
 mod path;
 mod retry;
+mod transport;
 mod upload;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
@@ -43,6 +44,9 @@ pub struct Operation {
     pub path: &'static str,
     /// The status of the success response (200, 201 or 202).
     pub success_status: u16,
+    /// The error statuses the spec lists for the operation (the shared ones of the status
+    /// table): their bodies are [`ApiError`]s and their errors of kind [`ErrorKind::Api`].
+    pub error_statuses: &'static [u16],
     /// Whether the spec marks the operation deprecated (the legacy bridge).
     pub deprecated: bool,
     /// Whether the operation takes a `page` parameter.

@@ -1,7 +1,7 @@
 //! The upload of a CCB signed elsewhere (`create_bank_credit_note`), written by hand because
 //! progenitor cannot generate `multipart/form-data` request bodies. It has the shape of every
 //! generated operation: a builder from a method of [`Client`], then [`call`](CreateBankCreditNote::call)
-//! with the crate's [`Error`], through the same request hook (span, user agent, token).
+//! with the crate's [`Error`], through the same request function (`transport::call`).
 //!
 //! The PDF is never held in memory twice: bytes given by the caller are shared, not copied,
 //! and a file or reader is streamed in chunks while the request is sent. A streamed body
@@ -11,10 +11,10 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::ClientInfo;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::{error::Listed, types, Client, Error};
+use crate::{types, Client, Error};
 
 /// The operation's entry in `OPERATIONS`: its id, path and success status come from the spec.
 const OP: &crate::Operation = crate::generated::CREATE_BANK_CREDIT_NOTE;
@@ -205,7 +205,7 @@ impl<'a> CreateBankCreditNote<'a> {
         }
 
         let url = format!("{}{}", client.baseurl(), OP.path);
-        let mut request = client
+        let request = client
             .client()
             .post(url)
             .header(
@@ -215,21 +215,7 @@ impl<'a> CreateBankCreditNote<'a> {
             .multipart(form)
             .build()
             .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
-        let info = OperationInfo {
-            operation_id: OP.id,
-        };
-        // The path every generated `call()` takes: the request hook's `answer` (span, retry
-        // policy, size cap), then `conclude` with the operation's listed statuses.
-        if let Err(error) = client.pre(&mut request, &info).await {
-            return crate::error::finish::<types::BankCreditNoteEnvelope>(OP, Err(error)).await;
-        }
-        let answer = client.answer(request, &info).await;
-        crate::error::conclude(OP, answer, |status| match status {
-            s if s == OP.success_status => Listed::Success,
-            401 | 403 | 404 | 422 | 429 | 500 | 502 | 503 => Listed::Error,
-            _ => Listed::Unlisted,
-        })
-        .await
+        crate::transport::call(client, OP, request).await
     }
 }
 
