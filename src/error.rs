@@ -379,6 +379,8 @@ impl Error {
 
     /// The decoded body of `op`'s success answer, or the error that `answer` is: an error
     /// status (with its body, whatever it is), another status, or a body that does not decode.
+    // The same `Result` every `call()` returns: the error is as large there.
+    #[allow(clippy::result_large_err)]
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         op: &'static crate::Operation,
         answer: crate::transport::Answer,
