@@ -194,11 +194,9 @@ fn catch_progenitor<T, E: std::fmt::Display>(
     what: &str,
     run: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
-    std::panic::set_hook(previous);
-    match result {
+    // The process's panic hook is left alone (other threads may be panicking too): progenitor's
+    // message also reaches stderr, before the one made here.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(format!("{name}: progenitor cannot generate {what}: {e}")),
         Err(panic) => {
