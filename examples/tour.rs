@@ -247,8 +247,8 @@ async fn tour(client: &Client) -> Result<()> {
             list: types::NewSignerLink {
                 signer_id: signer.id,
                 document_id,
-                sign_as: Some(types::SignAs::Party),
-                group: Some(1),
+                sign_as: types::SignAs::Party,
+                group: std::num::NonZeroU32::new(1),
                 message: Some("Please sign the credit note.".into()),
                 refusable: Some(false),
             },
