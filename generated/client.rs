@@ -11130,7 +11130,8 @@ their assignment (cessão) to an investment fund in a batch (Lote). Trade bills
 This document is hand-maintained and is the single source of truth for the Rust client
 `securities-api`; teams in other languages may generate their own clients from it. It
 follows the manual as its publisher maintains it today: the revision of January 2024
-(last change to the API text in September 2023), hence `info.version: "2024-01"`.
+(last change to the API text in September 2023), hence `info.version: "2024-01.1"`:
+the second reading of that revision, which removes what the manual does not say.
 
 Enumerations are open. The platform adds statuses, roles and providers over time, and the
 manual itself lists several of them with "...". No schema here uses `enum`: each such
@@ -11201,7 +11202,7 @@ How this document resolves the inconsistencies of the published manual:
     fails on one without either.
 
 
-Version: 2024-01*/
+Version: 2024-01.1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -11244,7 +11245,7 @@ impl Client {
 }
 impl ClientInfo<crate::client::Inner> for Client {
     fn api_version() -> &'static str {
-        "2024-01"
+        "2024-01.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -267,7 +267,10 @@ async fn shared_error_statuses_reach_the_error_type() {
     let mut tally = Tally::new("Prefer: code=NNN, 8 shared error statuses each");
     for (status, name) in ERROR_STATUSES {
         let client = client(proxy.preferring(status));
-        assert!(spec()["components"]["responses"][name].is_object(), "{name}");
+        assert!(
+            spec()["components"]["responses"][name].is_object(),
+            "{name}"
+        );
         let expected_body = prism_error_body();
         for op in &ops::ALL {
             let id = op.id;

@@ -71,10 +71,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         }
     }
     let width_reading = |format: &str| {
-        WIDTHS.contains(&format)
-            && readings
-                .and_then(|r| r.get(format))
-                .is_some_and(is_word)
+        WIDTHS.contains(&format) && readings.and_then(|r| r.get(format)).is_some_and(is_word)
     };
 
     for node in index.objects.iter().filter(|n| n.kind == Kind::Schema) {

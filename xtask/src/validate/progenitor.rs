@@ -178,8 +178,7 @@ fn body(response: &Value, status: &str, is_error: bool, problem: &mut impl FnMut
             None => Body::Empty,
         };
     };
-    let kept_as_text = is_error
-        && json.get("schema").and_then(spec::reference) == Some(ERROR_BODY);
+    let kept_as_text = is_error && json.get("schema").and_then(spec::reference) == Some(ERROR_BODY);
     for other in content.keys().filter(|m| !is_json(m) && !kept_as_text) {
         problem(format!(
             "response {status}: media type `{other}` beside `{media}` is ignored by progenitor, \
