@@ -11180,8 +11180,8 @@ How this document resolves the inconsistencies of the published manual:
     `legacy_cancel_assignment` answer carry it with decimals, and a number accepts both.
 14. The manual documents neither the body of an error response nor any response header.
     `ApiError` declares no key and accepts any JSON value; each shared error response
-    also lists `text/html`, because what answers may not be the API itself (a gateway's
-    page). Clients must report the status whatever the body. The manual does not
+    also lists `text/html`, because the answer may come from something in front of the API
+    (a gateway's page). Clients must report the status whatever the body. The manual does not
     mention `Retry-After` either: a client may honour it when a server sends it, but it
     is not part of this contract.
 15. `template_key` is a string, as the tables of `create_proposal` and
