@@ -121,7 +121,7 @@ async fn tour(client: &Client) -> Result<()> {
         .create_bank_credit_note()
         .file_bytes("CCB-2023-0107.pdf", b"%PDF-1.7 signed elsewhere".to_vec())
         .signed(true)
-        .signature_provider(types::SignatureProvider::Docusign)
+        .signature_provider(types::UploadSignatureProvider::Docusign)
         .number("CCB-2023-0107")
         .issuer_full_name("Caio Figueiredo Neves")
         .issuer_document("527.190.384-62")
@@ -247,8 +247,8 @@ async fn tour(client: &Client) -> Result<()> {
             list: types::NewSignerLink {
                 signer_id: signer.id,
                 document_id,
-                sign_as: Some(types::SignAs::Party),
-                group: Some(1),
+                sign_as: types::SignAs::Party,
+                group: std::num::NonZeroU32::new(1),
                 message: Some("Please sign the credit note.".into()),
                 refusable: Some(false),
             },

@@ -20,7 +20,7 @@ with their origin and destination accounts. `signers` comes with a single arrang
         schemars::JsonSchema
     )]
     pub struct Arrangement {
-        ///Account that owns the arrangement.
+        ///Id of an account; the manual's answers show it without describing it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<i64>,
         ///Id of the arrangement; the `arrangement_id` of its assignment terms.
@@ -136,8 +136,10 @@ as a decimal string (`"96500.5"`) although it is sent as a number. `template_dat
         pub status: ::std::option::Option<crate::types::AssignmentStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub template_data: ::std::option::Option<TemplateData>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -207,19 +209,14 @@ come with a single CCB.
         ///Full name of the issuer (the borrower, emitente).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_full_name: ::std::option::Option<::std::string::String>,
-        ///Number of the CCB (that of its proposal).
+        ///Number of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
-        /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
-        /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
-        /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
-        /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
-        /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
-        /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
-        /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
-        /// accept other values.
+        /// The electronic-signature service a CCB was signed with, as answers show it: the
+        /// providers the upload accepts (`UploadSignatureProvider`), and `clicksign`, which the
+        /// manual's answers show for CCBs signed on the platform itself. The list grows; clients
+        /// must accept other values.
         pub signature_provider: ::std::option::Option<crate::types::SignatureProvider>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -306,9 +303,11 @@ come with a single CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_signed: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
-        /// duplicata is added, `checking` until all have been, then `signing`. Other states may
-        /// come; clients must accept them.
+        /// State of a batch, or of a credit placed in it. For a batch, the manual says it starts
+        /// `pending`, becomes `checking` once the first CCB or duplicata is added and stays so
+        /// until all have been sent; it says nothing more, and nothing of the states of a credit
+        /// placed in a batch. Its answers also show `signing`. Other states may come; clients
+        /// must accept them.
         pub status: ::std::option::Option<crate::types::BatchStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -389,9 +388,10 @@ documents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// State of a document in the signing service. The manual shows `created` (sent, not yet
-        /// complete) and `validated` (signed and checked); other values may come, and clients
-        /// must accept them.
+        /// State of a document in the signing service. The manual's answers show `created` and
+        /// `validated` without saying what either means (the document of a legacy proposal is
+        /// `validated` in the answer that creates it). Other values may come, and clients must
+        /// accept them.
         pub status: ::std::option::Option<crate::types::DocumentStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -552,6 +552,50 @@ summary fields only; `documents` comes with a single duplicata.
             Default::default()
         }
     }
+    /**A body of an error response that is not JSON, such as the HTML page of a gateway or
+proxy in front of the API. The manual does not document it; it is any text.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ErrorPage(pub ::std::string::String);
+    impl ::std::ops::Deref for ErrorPage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ErrorPage> for ::std::string::String {
+        fn from(value: ErrorPage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ErrorPage {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for ErrorPage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for ErrorPage {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     ///An assignment process (lote de cessão) in the legacy format.
     #[derive(
         ::serde::Deserialize,
@@ -642,9 +686,10 @@ summary fields only; `documents` comes with a single duplicata.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// State of a document in the signing service. The manual shows `created` (sent, not yet
-        /// complete) and `validated` (signed and checked); other values may come, and clients
-        /// must accept them.
+        /// State of a document in the signing service. The manual's answers show `created` and
+        /// `validated` without saying what either means (the document of a legacy proposal is
+        /// `validated` in the answer that creates it). Other values may come, and clients must
+        /// accept them.
         pub status: ::std::option::Option<crate::types::DocumentStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -740,11 +785,15 @@ manual's table says integer, but values are money and come back with decimals.
     )]
     pub struct LegacyNewProposal {
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub document_data: TemplateData,
-        ///Key of the document template in the signing service.
-        pub template_key: ::uuid::Uuid,
+        /**Key of the document template in the signing service (a string: the manual does
+not say it is a UUID, although its examples show one).
+*/
+        pub template_key: ::std::string::String,
     }
     impl LegacyNewProposal {
         /// A [`builder::LegacyNewProposal`] to set the fields of `LegacyNewProposal` one by one.
@@ -761,10 +810,10 @@ manual's table says integer, but values are money and come back with decimals.
         schemars::JsonSchema
     )]
     pub struct LegacyNewSigner {
-        /// How the signer proves who they are when signing: by e-mail token (`email`), through
-        /// the API (`api`), with no token (`tokenless`) or with an ICP-Brasil digital certificate
-        /// (`icp_brasil`). Other values may come; clients must accept them.
-        pub auth: crate::types::SignerAuth,
+        /// How a signer of the legacy bridge proves who they are when signing: by e-mail token
+        /// (`email`) or through the API (`api`), the two values of the legacy table. Other
+        /// values may come; clients must accept them.
+        pub auth: crate::types::LegacySignerAuth,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -799,9 +848,9 @@ manual's table says integer, but values are money and come back with decimals.
         ///Whether the signer must take a selfie when signing.
         #[serde(default)]
         pub selfie_enabled: bool,
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
+        /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+        /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+        /// accept values they do not know.
         pub sign_as: crate::types::SignAs,
     }
     impl LegacyNewSigner {
@@ -810,8 +859,9 @@ manual's table says integer, but values are money and come back with decimals.
             Default::default()
         }
     }
-    /**Which document the signer signs. `group` (a whole number greater than 0) orders the
-signatures; leave it out, or send null, for no ordering. `message` requires `group`.
+    /**Which document the signer signs. `group` orders the signatures; leave it out for no
+ordering. The manual says that `message` works with `sequence_enabled` as true and
+that `group` is then required.
 */
     #[derive(
         ::serde::Deserialize,
@@ -825,13 +875,22 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         pub document_id: i64,
         ///Signing group, greater than 0: signers sign in the order of their groups.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group: ::std::option::Option<i32>,
-        ///Message for the body of the e-mail that asks for the signature.
+        pub group: ::std::option::Option<::std::num::NonZeroU32>,
+        /**Message for the body of the e-mail that asks for the signature. The manual says it
+works with `sequence_enabled` as true, and that `group` is then required.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Whether the signer may refuse to sign.
         #[serde(default)]
         pub refusable: bool,
+        /**Named by the manual only in the row of `message` ("sequence_enabled como true"):
+it gives neither its type nor where it is sent. Declared here, in the link, with
+no type, so that any value is accepted; whether the platform reads it here is not
+documented.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_enabled: ::std::option::Option<::serde_json::Value>,
     }
     impl LegacyNewSignerLink {
         /// A [`builder::LegacyNewSignerLink`] to set the fields of `LegacyNewSignerLink` one by one.
@@ -848,8 +907,9 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         schemars::JsonSchema
     )]
     pub struct LegacyNewSignerLinkRequest {
-        /// Which document the signer signs. `group` (a whole number greater than 0) orders the
-        /// signatures; leave it out, or send null, for no ordering. `message` requires `group`.
+        /// Which document the signer signs. `group` orders the signatures; leave it out for no
+        /// ordering. The manual says that `message` works with `sequence_enabled` as true and
+        /// that `group` is then required.
         pub list: LegacyNewSignerLink,
     }
     impl LegacyNewSignerLinkRequest {
@@ -889,11 +949,15 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         /// The document made for a legacy proposal; `file` is a plain address here.
         pub document: ::std::option::Option<LegacyDocument>,
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub document_data: TemplateData,
-        ///Key of the document template in the signing service.
-        pub template_key: ::uuid::Uuid,
+        /**Key of the document template in the signing service (a string: the manual does
+not say it is a UUID, although its examples show one).
+*/
+        pub template_key: ::std::string::String,
     }
     impl LegacyProposal {
         /// A [`builder::LegacyProposal`] to set the fields of `LegacyProposal` one by one.
@@ -970,8 +1034,10 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         pub leasing_total_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub metadata: ::std::option::Option<TemplateData>,
         ///Number of the CCB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1005,10 +1071,10 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
     )]
     pub struct LegacySigner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// How the signer proves who they are when signing: by e-mail token (`email`), through
-        /// the API (`api`), with no token (`tokenless`) or with an ICP-Brasil digital certificate
-        /// (`icp_brasil`). Other values may come; clients must accept them.
-        pub auth: ::std::option::Option<crate::types::SignerAuth>,
+        /// How a signer of the legacy bridge proves who they are when signing: by e-mail token
+        /// (`email`) or through the API (`api`), the two values of the legacy table. Other
+        /// values may come; clients must accept them.
+        pub auth: ::std::option::Option<crate::types::LegacySignerAuth>,
         ///Date of birth of the signer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -1055,9 +1121,9 @@ signatures; leave it out, or send null, for no ordering. `message` requires `gro
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selfie_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
+        /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+        /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+        /// accept values they do not know.
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1220,16 +1286,17 @@ is missing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
-        /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
-        /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
-        /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
-        /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
-        /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
-        /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
-        /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
-        /// accept other values.
-        pub signature_provider: ::std::option::Option<crate::types::SignatureProvider>,
+        /// The electronic-signature service a CCB uploaded with `create_bank_credit_note` was
+        /// signed with: the manual's table of accepted providers lists `d4sign`, `zapsign`,
+        /// `docusign`, `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`,
+        /// `santocontrato`, `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`,
+        /// `sdocsafe`, `accesscorp`, `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`,
+        /// `quicksoft`, `fepweb`, `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`,
+        /// `assertiva`, `optime`, `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. The
+        /// list grows; clients must accept other values.
+        pub signature_provider: ::std::option::Option<
+            crate::types::UploadSignatureProvider,
+        >,
         ///Whether the PDF is signed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signed: ::std::option::Option<bool>,
@@ -1325,8 +1392,10 @@ is missing.
     )]
     pub struct NewProposal {
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub document_data: TemplateData,
         ///Number of installments.
         pub installments: i32,
@@ -1336,8 +1405,10 @@ is missing.
         pub issuer_full_name: ::std::string::String,
         ///Number of the proposal.
         pub number: ::std::string::String,
-        ///Key of the document template in the signing service.
-        pub template_key: ::uuid::Uuid,
+        /**Key of the document template in the signing service (a string: the manual does
+not say it is a UUID, although its examples show one).
+*/
+        pub template_key: ::std::string::String,
     }
     impl NewProposal {
         /// A [`builder::NewProposal`] to set the fields of `NewProposal` one by one.
@@ -1400,8 +1471,8 @@ is missing.
             Default::default()
         }
     }
-    /**What a new signer is made of. `documentation`, `birthday` and `email` are conditional:
-the platform asks for them depending on `has_documentation` and `auth`. The five
+    /**What a new signer is made of. `documentation`, `birthday` and `email` are
+"condicional" in the manual's table, which does not say on what. The five
 authentication switches are off unless sent, and are not valid with `auth: icp_brasil`.
 */
     #[derive(
@@ -1450,9 +1521,9 @@ authentication switches are off unless sent, and are not valid with `auth: icp_b
         ///Whether the signer must take a dynamic selfie when signing (false when left out).
         #[serde(default)]
         pub selfie_enabled: bool,
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
+        /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+        /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+        /// accept values they do not know.
         pub sign_as: crate::types::SignAs,
     }
     impl NewSigner {
@@ -1476,18 +1547,16 @@ authentication switches are off unless sent, and are not valid with `auth: icp_b
 groups. Null or left out for no ordering.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group: ::std::option::Option<i32>,
+        pub group: ::std::option::Option<::std::num::NonZeroU32>,
         ///Message for the body of the e-mail that asks for the signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Whether the signer may refuse to sign.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refusable: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
-        pub sign_as: ::std::option::Option<crate::types::SignAs>,
+        ///The role in which the signer signs; `sign` when left out.
+        #[serde(default = "defaults::new_signer_link_sign_as")]
+        pub sign_as: crate::types::SignAs,
         ///Id of the signer.
         pub signer_id: i64,
     }
@@ -1524,8 +1593,8 @@ groups. Null or left out for no ordering.
         schemars::JsonSchema
     )]
     pub struct NewSignerRequest {
-        /// What a new signer is made of. `documentation`, `birthday` and `email` are conditional:
-        /// the platform asks for them depending on `has_documentation` and `auth`. The five
+        /// What a new signer is made of. `documentation`, `birthday` and `email` are
+        /// "condicional" in the manual's table, which does not say on what. The five
         /// authentication switches are off unless sent, and are not valid with `auth: icp_brasil`.
         pub signer: NewSigner,
     }
@@ -1595,8 +1664,10 @@ fields only; `document_data` and `documents` come with a single proposal.
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// Free-form data that fills a document template. Its keys depend on the template agreed
-        /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-        /// numbers.
+        /// between the parties, and the manual states no rule for its values: its examples write
+        /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+        /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+        /// value are accepted.
         pub document_data: ::std::option::Option<TemplateData>,
         ///The documents of the proposal, the one sent for signature first.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1612,7 +1683,7 @@ fields only; `document_data` and `documents` come with a single proposal.
         ///Full name of the issuer (the borrower, emitente).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_full_name: ::std::option::Option<::std::string::String>,
-        ///Number of the proposal; the CCB born from it keeps it.
+        ///Number of the proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::std::string::String>,
         ///When the record last changed.
@@ -1690,9 +1761,11 @@ fields only; `document_data` and `documents` come with a single proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
-        /// duplicata is added, `checking` until all have been, then `signing`. Other states may
-        /// come; clients must accept them.
+        /// State of a batch, or of a credit placed in it. For a batch, the manual says it starts
+        /// `pending`, becomes `checking` once the first CCB or duplicata is added and stays so
+        /// until all have been sent; it says nothing more, and nothing of the states of a credit
+        /// placed in a batch. Its answers also show `signing`. Other states may come; clients
+        /// must accept them.
         pub status: ::std::option::Option<crate::types::BatchStatus>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1791,7 +1864,10 @@ fields only; `document_data` and `documents` come with a single proposal.
         pub has_documentation: ::std::option::Option<bool>,
         ///Id of the signer.
         pub id: i64,
-        ///Key of the signer, for the `bykey` lookups; null until it is linked to a document.
+        /**Key of the signer, for `get_signer_by_key`. It may be null: the manual's answers
+show both a key and null (null even in the answer to linking the signer to a
+document), and do not say when it is set.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::uuid::Uuid>,
         ///Whether the signer must pass a liveness check.
@@ -1807,9 +1883,9 @@ fields only; `document_data` and `documents` come with a single proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selfie_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
+        /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+        /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+        /// accept values they do not know.
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///When the record last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1869,9 +1945,9 @@ fields only; `document_data` and `documents` come with a single proposal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_signature_key: ::std::option::Option<::uuid::Uuid>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-        /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-        /// clients must accept values they do not know.
+        /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+        /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+        /// accept values they do not know.
         pub sign_as: ::std::option::Option<crate::types::SignAs>,
         ///Whether the signer has signed the document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1955,8 +2031,10 @@ fields only; `document_data` and `documents` come with a single proposal.
         }
     }
     /**Free-form data that fills a document template. Its keys depend on the template agreed
-between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-numbers.
+between the parties, and the manual states no rule for its values: its examples write
+dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+value are accepted.
 */
     #[derive(
         ::serde::Deserialize,
@@ -2035,7 +2113,7 @@ numbers.
             }
         }
         impl Arrangement {
-            /// Account that owns the arrangement.
+            /// Id of an account; the manual's answers show it without describing it.
             pub fn account_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2503,8 +2581,10 @@ numbers.
                 self
             }
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn template_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
@@ -2733,7 +2813,7 @@ numbers.
                     });
                 self
             }
-            /// Number of the CCB (that of its proposal).
+            /// Number of the CCB.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2746,15 +2826,10 @@ numbers.
                     });
                 self
             }
-            /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
-            /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
-            /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
-            /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
-            /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
-            /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
-            /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
-            /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
-            /// accept other values.
+            /// The electronic-signature service a CCB was signed with, as answers show it: the
+            /// providers the upload accepts (`UploadSignatureProvider`), and `clicksign`, which the
+            /// manual's answers show for CCBs signed on the platform itself. The list grows; clients
+            /// must accept other values.
             pub fn signature_provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3121,9 +3196,11 @@ numbers.
                     });
                 self
             }
-            /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
-            /// duplicata is added, `checking` until all have been, then `signing`. Other states may
-            /// come; clients must accept them.
+            /// State of a batch, or of a credit placed in it. For a batch, the manual says it starts
+            /// `pending`, becomes `checking` once the first CCB or duplicata is added and stays so
+            /// until all have been sent; it says nothing more, and nothing of the states of a credit
+            /// placed in a batch. Its answers also show `signing`. Other states may come; clients
+            /// must accept them.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3406,9 +3483,10 @@ numbers.
                     });
                 self
             }
-            /// State of a document in the signing service. The manual shows `created` (sent, not yet
-            /// complete) and `validated` (signed and checked); other values may come, and clients
-            /// must accept them.
+            /// State of a document in the signing service. The manual's answers show `created` and
+            /// `validated` without saying what either means (the document of a legacy proposal is
+            /// `validated` in the answer that creates it). Other values may come, and clients must
+            /// accept them.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4354,9 +4432,10 @@ numbers.
                     });
                 self
             }
-            /// State of a document in the signing service. The manual shows `created` (sent, not yet
-            /// complete) and `validated` (signed and checked); other values may come, and clients
-            /// must accept them.
+            /// State of a document in the signing service. The manual's answers show `created` and
+            /// `validated` without saying what either means (the document of a legacy proposal is
+            /// `validated` in the answer that creates it). Other values may come, and clients must
+            /// accept them.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4716,7 +4795,10 @@ numbers.
                 super::TemplateData,
                 ::std::string::String,
             >,
-            template_key: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            template_key: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LegacyNewProposal {
             fn default() -> Self {
@@ -4730,8 +4812,10 @@ numbers.
         }
         impl LegacyNewProposal {
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -4744,10 +4828,11 @@ numbers.
                     });
                 self
             }
-            /// Key of the document template in the signing service.
+            /// Key of the document template in the signing service (a string: the manual does
+            /// not say it is a UUID, although its examples show one).
             pub fn template_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.template_key = value
@@ -4782,7 +4867,10 @@ numbers.
         ///
         /// A new signer in the legacy format, with its authentication switches.
         pub struct LegacyNewSigner {
-            auth: ::std::result::Result<crate::types::SignerAuth, ::std::string::String>,
+            auth: ::std::result::Result<
+                crate::types::LegacySignerAuth,
+                ::std::string::String,
+            >,
             birthday: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -4844,12 +4932,12 @@ numbers.
             }
         }
         impl LegacyNewSigner {
-            /// How the signer proves who they are when signing: by e-mail token (`email`), through
-            /// the API (`api`), with no token (`tokenless`) or with an ICP-Brasil digital certificate
-            /// (`icp_brasil`). Other values may come; clients must accept them.
+            /// How a signer of the legacy bridge proves who they are when signing: by e-mail token
+            /// (`email`) or through the API (`api`), the two values of the legacy table. Other
+            /// values may come; clients must accept them.
             pub fn auth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::SignerAuth>,
+                T: ::std::convert::TryInto<crate::types::LegacySignerAuth>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth = value
@@ -5032,9 +5120,9 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+            /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+            /// accept values they do not know.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignAs>,
@@ -5094,12 +5182,13 @@ numbers.
         #[derive(Clone, Debug)]
         /// Builder for [`LegacyNewSignerLink`](super::LegacyNewSignerLink), one field at a time; `try_into()` checks that the required ones are set.
         ///
-        /// Which document the signer signs. `group` (a whole number greater than 0) orders the
-        /// signatures; leave it out, or send null, for no ordering. `message` requires `group`.
+        /// Which document the signer signs. `group` orders the signatures; leave it out for no
+        /// ordering. The manual says that `message` works with `sequence_enabled` as true and
+        /// that `group` is then required.
         pub struct LegacyNewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             group: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<::std::num::NonZeroU32>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -5107,6 +5196,10 @@ numbers.
                 ::std::string::String,
             >,
             refusable: ::std::result::Result<bool, ::std::string::String>,
+            sequence_enabled: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LegacyNewSignerLink {
             fn default() -> Self {
@@ -5115,6 +5208,7 @@ numbers.
                     group: Ok(Default::default()),
                     message: Ok(Default::default()),
                     refusable: Ok(Default::default()),
+                    sequence_enabled: Ok(Default::default()),
                 }
             }
         }
@@ -5135,7 +5229,9 @@ numbers.
             /// Signing group, greater than 0: signers sign in the order of their groups.
             pub fn group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU32>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.group = value
@@ -5145,7 +5241,8 @@ numbers.
                     });
                 self
             }
-            /// Message for the body of the e-mail that asks for the signature.
+            /// Message for the body of the e-mail that asks for the signature. The manual says it
+            /// works with `sequence_enabled` as true, and that `group` is then required.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5171,6 +5268,24 @@ numbers.
                     });
                 self
             }
+            /// Named by the manual only in the row of `message` ("sequence_enabled como true"):
+            /// it gives neither its type nor where it is sent. Declared here, in the link, with
+            /// no type, so that any value is accepted; whether the platform reads it here is not
+            /// documented.
+            pub fn sequence_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sequence_enabled: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LegacyNewSignerLink>
         for super::LegacyNewSignerLink {
@@ -5183,6 +5298,7 @@ numbers.
                     group: value.group?,
                     message: value.message?,
                     refusable: value.refusable?,
+                    sequence_enabled: value.sequence_enabled?,
                 })
             }
         }
@@ -5193,6 +5309,7 @@ numbers.
                     group: Ok(value.group),
                     message: Ok(value.message),
                     refusable: Ok(value.refusable),
+                    sequence_enabled: Ok(value.sequence_enabled),
                 }
             }
         }
@@ -5214,8 +5331,9 @@ numbers.
             }
         }
         impl LegacyNewSignerLinkRequest {
-            /// Which document the signer signs. `group` (a whole number greater than 0) orders the
-            /// signatures; leave it out, or send null, for no ordering. `message` requires `group`.
+            /// Which document the signer signs. `group` orders the signatures; leave it out for no
+            /// ordering. The manual says that `message` works with `sequence_enabled` as true and
+            /// that `group` is then required.
             pub fn list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyNewSignerLink>,
@@ -5301,7 +5419,10 @@ numbers.
                 super::TemplateData,
                 ::std::string::String,
             >,
-            template_key: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            template_key: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LegacyProposal {
             fn default() -> Self {
@@ -5329,8 +5450,10 @@ numbers.
                 self
             }
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -5343,10 +5466,11 @@ numbers.
                     });
                 self
             }
-            /// Key of the document template in the signing service.
+            /// Key of the document template in the signing service (a string: the manual does
+            /// not say it is a UUID, although its examples show one).
             pub fn template_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.template_key = value
@@ -5653,8 +5777,10 @@ numbers.
                 self
             }
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
@@ -5780,7 +5906,7 @@ numbers.
         /// A signer in the legacy format.
         pub struct LegacySigner {
             auth: ::std::result::Result<
-                ::std::option::Option<crate::types::SignerAuth>,
+                ::std::option::Option<crate::types::LegacySignerAuth>,
                 ::std::string::String,
             >,
             birthday: ::std::result::Result<
@@ -5874,13 +6000,13 @@ numbers.
             }
         }
         impl LegacySigner {
-            /// How the signer proves who they are when signing: by e-mail token (`email`), through
-            /// the API (`api`), with no token (`tokenless`) or with an ICP-Brasil digital certificate
-            /// (`icp_brasil`). Other values may come; clients must accept them.
+            /// How a signer of the legacy bridge proves who they are when signing: by e-mail token
+            /// (`email`) or through the API (`api`), the two values of the legacy table. Other
+            /// values may come; clients must accept them.
             pub fn auth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::SignerAuth>,
+                    ::std::option::Option<crate::types::LegacySignerAuth>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6105,9 +6231,9 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+            /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+            /// accept values they do not know.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -6662,7 +6788,7 @@ numbers.
                 ::std::string::String,
             >,
             signature_provider: ::std::result::Result<
-                ::std::option::Option<crate::types::SignatureProvider>,
+                ::std::option::Option<crate::types::UploadSignatureProvider>,
                 ::std::string::String,
             >,
             signed: ::std::result::Result<
@@ -6768,19 +6894,18 @@ numbers.
                     });
                 self
             }
-            /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
-            /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
-            /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
-            /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
-            /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
-            /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
-            /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
-            /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
-            /// accept other values.
+            /// The electronic-signature service a CCB uploaded with `create_bank_credit_note` was
+            /// signed with: the manual's table of accepted providers lists `d4sign`, `zapsign`,
+            /// `docusign`, `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`,
+            /// `santocontrato`, `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`,
+            /// `sdocsafe`, `accesscorp`, `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`,
+            /// `quicksoft`, `fepweb`, `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`,
+            /// `assertiva`, `optime`, `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. The
+            /// list grows; clients must accept other values.
             pub fn signature_provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::SignatureProvider>,
+                    ::std::option::Option<crate::types::UploadSignatureProvider>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7069,7 +7194,10 @@ numbers.
                 ::std::string::String,
             >,
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            template_key: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            template_key: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for NewProposal {
             fn default() -> Self {
@@ -7091,8 +7219,10 @@ numbers.
         }
         impl NewProposal {
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TemplateData>,
@@ -7161,10 +7291,11 @@ numbers.
                     });
                 self
             }
-            /// Key of the document template in the signing service.
+            /// Key of the document template in the signing service (a string: the manual does
+            /// not say it is a UUID, although its examples show one).
             pub fn template_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.template_key = value
@@ -7354,8 +7485,8 @@ numbers.
         #[derive(Clone, Debug)]
         /// Builder for [`NewSigner`](super::NewSigner), one field at a time; `try_into()` checks that the required ones are set.
         ///
-        /// What a new signer is made of. `documentation`, `birthday` and `email` are conditional:
-        /// the platform asks for them depending on `has_documentation` and `auth`. The five
+        /// What a new signer is made of. `documentation`, `birthday` and `email` are
+        /// "condicional" in the manual's table, which does not say on what. The five
         /// authentication switches are off unless sent, and are not valid with `auth: icp_brasil`.
         pub struct NewSigner {
             auth: ::std::result::Result<crate::types::SignerAuth, ::std::string::String>,
@@ -7608,9 +7739,9 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+            /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+            /// accept values they do not know.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::types::SignAs>,
@@ -7674,7 +7805,7 @@ numbers.
         pub struct NewSignerLink {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             group: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<::std::num::NonZeroU32>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -7685,10 +7816,7 @@ numbers.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            sign_as: ::std::result::Result<
-                ::std::option::Option<crate::types::SignAs>,
-                ::std::string::String,
-            >,
+            sign_as: ::std::result::Result<crate::types::SignAs, ::std::string::String>,
             signer_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for NewSignerLink {
@@ -7698,7 +7826,7 @@ numbers.
                     group: Ok(Default::default()),
                     message: Ok(Default::default()),
                     refusable: Ok(Default::default()),
-                    sign_as: Ok(Default::default()),
+                    sign_as: Ok(super::defaults::new_signer_link_sign_as()),
                     signer_id: Err("no value supplied for signer_id".to_string()),
                 }
             }
@@ -7721,7 +7849,9 @@ numbers.
             /// groups. Null or left out for no ordering.
             pub fn group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU32>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.group = value
@@ -7757,12 +7887,10 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which the signer signs; `sign` when left out.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
+                T: ::std::convert::TryInto<crate::types::SignAs>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sign_as = value
@@ -7871,8 +7999,8 @@ numbers.
             }
         }
         impl NewSignerRequest {
-            /// What a new signer is made of. `documentation`, `birthday` and `email` are conditional:
-            /// the platform asks for them depending on `has_documentation` and `auth`. The five
+            /// What a new signer is made of. `documentation`, `birthday` and `email` are
+            /// "condicional" in the manual's table, which does not say on what. The five
             /// authentication switches are off unless sent, and are not valid with `auth: icp_brasil`.
             pub fn signer<T>(mut self, value: T) -> Self
             where
@@ -8128,8 +8256,10 @@ numbers.
                 self
             }
             /// Free-form data that fills a document template. Its keys depend on the template agreed
-            /// between originator and fund; dates inside it are `dd/mm/yyyy` strings and amounts are
-            /// numbers.
+            /// between the parties, and the manual states no rule for its values: its examples write
+            /// dates as `dd/mm/yyyy` strings, amounts as numbers in a proposal's `document_data` and
+            /// as strings (`"1000,00"` style) in an assignment's `template_data`. Any key and any
+            /// value are accepted.
             pub fn document_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
@@ -8209,7 +8339,7 @@ numbers.
                     });
                 self
             }
-            /// Number of the proposal; the CCB born from it keeps it.
+            /// Number of the proposal.
             pub fn number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -8496,9 +8626,11 @@ numbers.
                     });
                 self
             }
-            /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
-            /// duplicata is added, `checking` until all have been, then `signing`. Other states may
-            /// come; clients must accept them.
+            /// State of a batch, or of a credit placed in it. For a batch, the manual says it starts
+            /// `pending`, becomes `checking` once the first CCB or duplicata is added and stays so
+            /// until all have been sent; it says nothing more, and nothing of the states of a credit
+            /// placed in a batch. Its answers also show `signing`. Other states may come; clients
+            /// must accept them.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8963,7 +9095,9 @@ numbers.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            /// Key of the signer, for the `bykey` lookups; null until it is linked to a document.
+            /// Key of the signer, for `get_signer_by_key`. It may be null: the manual's answers
+            /// show both a key and null (null even in the answer to linking the signer to a
+            /// document), and do not say when it is set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -9034,9 +9168,9 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+            /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+            /// accept values they do not know.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -9318,9 +9452,9 @@ numbers.
                     });
                 self
             }
-            /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-            /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-            /// clients must accept values they do not know.
+            /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+            /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+            /// accept values they do not know.
             pub fn sign_as<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::types::SignAs>>,
@@ -9609,6 +9743,9 @@ numbers.
         pub(super) fn default_bool<const V: bool>() -> bool {
             V
         }
+        pub(super) fn new_signer_link_sign_as() -> crate::types::SignAs {
+            ::serde_json::from_str::<crate::types::SignAs>("\"sign\"").unwrap()
+        }
     }
     /// Error types.
     pub mod error {
@@ -9644,9 +9781,10 @@ numbers.
     }
     /// The body of an error response; see [`crate::ApiError`].
     pub use crate::ApiError;
-    /// State of a document in the signing service. The manual shows `created` (sent, not yet
-    /// complete) and `validated` (signed and checked); other values may come, and clients
-    /// must accept them.
+    /// State of a document in the signing service. The manual's answers show `created` and
+    /// `validated` without saying what either means (the document of a legacy proposal is
+    /// `validated` in the answer that creates it). Other values may come, and clients must
+    /// accept them.
     ///
     /// Values this version of the client does not know decode as [`DocumentStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -9724,15 +9862,10 @@ numbers.
                 .into()
         }
     }
-    /// The electronic-signature service a CCB was signed with. The upload of a signed CCB
-    /// accepts the providers the manual lists today: `d4sign`, `zapsign`, `docusign`,
-    /// `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`, `santocontrato`,
-    /// `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`, `sdocsafe`, `accesscorp`,
-    /// `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`, `quicksoft`, `fepweb`,
-    /// `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`, `assertiva`, `optime`,
-    /// `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. Answers also show
-    /// `clicksign` for CCBs signed on the platform itself. The list grows; clients must
-    /// accept other values.
+    /// The electronic-signature service a CCB was signed with, as answers show it: the
+    /// providers the upload accepts (`UploadSignatureProvider`), and `clicksign`, which the
+    /// manual's answers show for CCBs signed on the platform itself. The list grows; clients
+    /// must accept other values.
     ///
     /// Values this version of the client does not know decode as [`SignatureProvider::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -9983,6 +10116,259 @@ numbers.
                 .into()
         }
     }
+    /// The electronic-signature service a CCB uploaded with `create_bank_credit_note` was
+    /// signed with: the manual's table of accepted providers lists `d4sign`, `zapsign`,
+    /// `docusign`, `totvs`, `autentique`, `assinebem`, `contraktor`, `juridoc`,
+    /// `santocontrato`, `certisign`, `signnow`, `adobesign`, `hellosign`, `webdox`,
+    /// `sdocsafe`, `accesscorp`, `ebox`, `arquivar`, `unico`, `formalizar`, `onedoc`, `bry`,
+    /// `quicksoft`, `fepweb`, `govbr`, `flexdoc`, `brysigner`, `besign`, `letssign`,
+    /// `assertiva`, `optime`, `digicert`, `qcertifica`, `fast4sign` and `bancomaster`. The
+    /// list grows; clients must accept other values.
+    ///
+    /// Values this version of the client does not know decode as [`UploadSignatureProvider::Unknown`], so a new
+    /// value on the server never breaks the decoding of a response.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UploadSignatureProvider {
+        /// `d4sign`
+        D4sign,
+        /// `zapsign`
+        Zapsign,
+        /// `docusign`
+        Docusign,
+        /// `totvs`
+        Totvs,
+        /// `autentique`
+        Autentique,
+        /// `assinebem`
+        Assinebem,
+        /// `contraktor`
+        Contraktor,
+        /// `juridoc`
+        Juridoc,
+        /// `santocontrato`
+        Santocontrato,
+        /// `certisign`
+        Certisign,
+        /// `signnow`
+        Signnow,
+        /// `adobesign`
+        Adobesign,
+        /// `hellosign`
+        Hellosign,
+        /// `webdox`
+        Webdox,
+        /// `sdocsafe`
+        Sdocsafe,
+        /// `accesscorp`
+        Accesscorp,
+        /// `ebox`
+        Ebox,
+        /// `arquivar`
+        Arquivar,
+        /// `unico`
+        Unico,
+        /// `formalizar`
+        Formalizar,
+        /// `onedoc`
+        Onedoc,
+        /// `bry`
+        Bry,
+        /// `quicksoft`
+        Quicksoft,
+        /// `fepweb`
+        Fepweb,
+        /// `govbr`
+        Govbr,
+        /// `flexdoc`
+        Flexdoc,
+        /// `brysigner`
+        Brysigner,
+        /// `besign`
+        Besign,
+        /// `letssign`
+        Letssign,
+        /// `assertiva`
+        Assertiva,
+        /// `optime`
+        Optime,
+        /// `digicert`
+        Digicert,
+        /// `qcertifica`
+        Qcertifica,
+        /// `fast4sign`
+        Fast4sign,
+        /// `bancomaster`
+        Bancomaster,
+        /// A value this version of the client does not know, as the server sent it.
+        Unknown(::std::string::String),
+    }
+    impl UploadSignatureProvider {
+        /// Every value the spec lists.
+        pub const KNOWN: &'static [UploadSignatureProvider] = &[
+            Self::D4sign,
+            Self::Zapsign,
+            Self::Docusign,
+            Self::Totvs,
+            Self::Autentique,
+            Self::Assinebem,
+            Self::Contraktor,
+            Self::Juridoc,
+            Self::Santocontrato,
+            Self::Certisign,
+            Self::Signnow,
+            Self::Adobesign,
+            Self::Hellosign,
+            Self::Webdox,
+            Self::Sdocsafe,
+            Self::Accesscorp,
+            Self::Ebox,
+            Self::Arquivar,
+            Self::Unico,
+            Self::Formalizar,
+            Self::Onedoc,
+            Self::Bry,
+            Self::Quicksoft,
+            Self::Fepweb,
+            Self::Govbr,
+            Self::Flexdoc,
+            Self::Brysigner,
+            Self::Besign,
+            Self::Letssign,
+            Self::Assertiva,
+            Self::Optime,
+            Self::Digicert,
+            Self::Qcertifica,
+            Self::Fast4sign,
+            Self::Bancomaster,
+        ];
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::D4sign => "d4sign",
+                Self::Zapsign => "zapsign",
+                Self::Docusign => "docusign",
+                Self::Totvs => "totvs",
+                Self::Autentique => "autentique",
+                Self::Assinebem => "assinebem",
+                Self::Contraktor => "contraktor",
+                Self::Juridoc => "juridoc",
+                Self::Santocontrato => "santocontrato",
+                Self::Certisign => "certisign",
+                Self::Signnow => "signnow",
+                Self::Adobesign => "adobesign",
+                Self::Hellosign => "hellosign",
+                Self::Webdox => "webdox",
+                Self::Sdocsafe => "sdocsafe",
+                Self::Accesscorp => "accesscorp",
+                Self::Ebox => "ebox",
+                Self::Arquivar => "arquivar",
+                Self::Unico => "unico",
+                Self::Formalizar => "formalizar",
+                Self::Onedoc => "onedoc",
+                Self::Bry => "bry",
+                Self::Quicksoft => "quicksoft",
+                Self::Fepweb => "fepweb",
+                Self::Govbr => "govbr",
+                Self::Flexdoc => "flexdoc",
+                Self::Brysigner => "brysigner",
+                Self::Besign => "besign",
+                Self::Letssign => "letssign",
+                Self::Assertiva => "assertiva",
+                Self::Optime => "optime",
+                Self::Digicert => "digicert",
+                Self::Qcertifica => "qcertifica",
+                Self::Fast4sign => "fast4sign",
+                Self::Bancomaster => "bancomaster",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl ::std::fmt::Display for UploadSignatureProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UploadSignatureProvider {
+        fn from(value: &str) -> Self {
+            match value {
+                "d4sign" => Self::D4sign,
+                "zapsign" => Self::Zapsign,
+                "docusign" => Self::Docusign,
+                "totvs" => Self::Totvs,
+                "autentique" => Self::Autentique,
+                "assinebem" => Self::Assinebem,
+                "contraktor" => Self::Contraktor,
+                "juridoc" => Self::Juridoc,
+                "santocontrato" => Self::Santocontrato,
+                "certisign" => Self::Certisign,
+                "signnow" => Self::Signnow,
+                "adobesign" => Self::Adobesign,
+                "hellosign" => Self::Hellosign,
+                "webdox" => Self::Webdox,
+                "sdocsafe" => Self::Sdocsafe,
+                "accesscorp" => Self::Accesscorp,
+                "ebox" => Self::Ebox,
+                "arquivar" => Self::Arquivar,
+                "unico" => Self::Unico,
+                "formalizar" => Self::Formalizar,
+                "onedoc" => Self::Onedoc,
+                "bry" => Self::Bry,
+                "quicksoft" => Self::Quicksoft,
+                "fepweb" => Self::Fepweb,
+                "govbr" => Self::Govbr,
+                "flexdoc" => Self::Flexdoc,
+                "brysigner" => Self::Brysigner,
+                "besign" => Self::Besign,
+                "letssign" => Self::Letssign,
+                "assertiva" => Self::Assertiva,
+                "optime" => Self::Optime,
+                "digicert" => Self::Digicert,
+                "qcertifica" => Self::Qcertifica,
+                "fast4sign" => Self::Fast4sign,
+                "bancomaster" => Self::Bancomaster,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UploadSignatureProvider {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UploadSignatureProvider {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UploadSignatureProvider {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for UploadSignatureProvider {
+        fn schema_name() -> ::std::string::String {
+            "UploadSignatureProvider".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
     /// The kind of credit an arrangement or an assignment deals in. The manual shows
     /// `duplicate` (duplicatas) and no other value; other values exist and clients must
     /// accept them.
@@ -10152,6 +10538,86 @@ numbers.
                 .into()
         }
     }
+    /// How a signer of the legacy bridge proves who they are when signing: by e-mail token
+    /// (`email`) or through the API (`api`), the two values of the legacy table. Other
+    /// values may come; clients must accept them.
+    ///
+    /// Values this version of the client does not know decode as [`LegacySignerAuth::Unknown`], so a new
+    /// value on the server never breaks the decoding of a response.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum LegacySignerAuth {
+        /// `email`
+        Email,
+        /// `api`
+        Api,
+        /// A value this version of the client does not know, as the server sent it.
+        Unknown(::std::string::String),
+    }
+    impl LegacySignerAuth {
+        /// Every value the spec lists.
+        pub const KNOWN: &'static [LegacySignerAuth] = &[Self::Email, Self::Api];
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Email => "email",
+                Self::Api => "api",
+                Self::Unknown(other) => other,
+            }
+        }
+    }
+    impl ::std::fmt::Display for LegacySignerAuth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for LegacySignerAuth {
+        fn from(value: &str) -> Self {
+            match value {
+                "email" => Self::Email,
+                "api" => Self::Api,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LegacySignerAuth {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for LegacySignerAuth {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LegacySignerAuth {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for LegacySignerAuth {
+        fn schema_name() -> ::std::string::String {
+            "LegacySignerAuth".to_string()
+        }
+        fn json_schema(
+            _: &mut ::schemars::gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
     /// How the signer is told there is something to sign. The manual shows `email` only;
     /// other values may come, and clients must accept them.
     ///
@@ -10227,9 +10693,9 @@ numbers.
                 .into()
         }
     }
-    /// The role in which someone signs. The manual shows `sign` (the default), `party`,
-    /// `witness`, `contractor`, `contractee` and `endorser`, and says there are more:
-    /// clients must accept values they do not know.
+    /// The role in which someone signs. The manual shows `sign`, `party`, `witness`,
+    /// `contractor`, `contractee` and `endorser`, and says there are more: clients must
+    /// accept values they do not know.
     ///
     /// Values this version of the client does not know decode as [`SignAs::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -10405,9 +10871,11 @@ numbers.
                 .into()
         }
     }
-    /// State of a batch, or of a credit placed in it: `pending` until the first CCB or
-    /// duplicata is added, `checking` until all have been, then `signing`. Other states may
-    /// come; clients must accept them.
+    /// State of a batch, or of a credit placed in it. For a batch, the manual says it starts
+    /// `pending`, becomes `checking` once the first CCB or duplicata is added and stays so
+    /// until all have been sent; it says nothing more, and nothing of the states of a credit
+    /// placed in a batch. Its answers also show `signing`. Other states may come; clients
+    /// must accept them.
     ///
     /// Values this version of the client does not know decode as [`BatchStatus::Unknown`], so a new
     /// value on the server never breaks the decoding of a response.
@@ -10616,7 +11084,7 @@ other key is accepted.*/
     pub struct DuplicateSecurityData {
         ///Number of the duplicata.
         pub number: ::std::string::String,
-        ///Full name of the issuer (the buyer who owes the amount).
+        ///Full name of the issuer (emitente); the manual says the seller issues a duplicata.
         pub issuer_full_name: ::std::string::String,
         ///CPF or CNPJ of the issuer.
         pub issuer_document: ::std::string::String,
@@ -10628,8 +11096,9 @@ other key is accepted.*/
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    /**A contract (CCB) to put in a legacy process: its number and its data. The manual shows
-`number` and `issuer_name` and elides the rest; any other key is accepted.*/
+    /**A contract (CCB) to put in a legacy process. The manual types `contracts` only as an
+array; its example shows each contract with `number` and `issuer_name` and elides the
+rest. No key is required here, and any other key is accepted.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -10640,7 +11109,8 @@ other key is accepted.*/
     )]
     pub struct LegacyContract {
         ///Number of the contract (CCB).
-        pub number: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
         ///Name of the issuer (the borrower).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer_name: ::std::option::Option<::std::string::String>,
@@ -10660,7 +11130,8 @@ their assignment (cessão) to an investment fund in a batch (Lote). Trade bills
 This document is hand-maintained and is the single source of truth for the Rust client
 `securities-api`; teams in other languages may generate their own clients from it. It
 follows the manual as its publisher maintains it today: the revision of January 2024
-(last change to the API text in September 2023), hence `info.version: "2024-01"`.
+(last change to the API text in September 2023), hence `info.version: "2024-01.1"`:
+the second reading of that revision, which removes what the manual does not say.
 
 Enumerations are open. The platform adds statuses, roles and providers over time, and the
 manual itself lists several of them with "...". No schema here uses `enum`: each such
@@ -10688,24 +11159,50 @@ How this document resolves the inconsistencies of the published manual:
    `202 Accepted`; its `process` is a string (the table says integer, the example and the
    answer of `legacy_create_assignment` use a string). The legacy "link a signer" path is
    `/legacy/signers/{signer_id}/lists`.
-9. `document_data`, `template_data`, `metadata` and `security_data` are free-form objects
-   whose keys depend on the template agreed between the parties; the keys the manual shows
-   are declared, any other is accepted.
+9. `document_data`, `template_data` and `metadata` are free-form objects whose keys
+   depend on the template agreed between the parties: no key is declared, any is
+   accepted, and the values the manual's examples show (dates as `dd/mm/yyyy`, amounts as
+   numbers in one place and as strings in another) are examples, not rules. The objects
+   of `security_data` and the legacy contracts declare the keys the manual names for them
+   (the five a duplicata must carry, "obrigatórios") or shows in its examples, and accept
+   any other.
 10. The multipart upload of a signed CCB (`create_bank_credit_note`) has no "required"
     column in the manual: only `file` is required here, the other parts are optional and
     the platform's validation (422) decides. `document_data` is a part holding a JSON
     document serialised as text.
 11. A `signature_provider` of `clicksign` appears in answers although it is not in the
-    manual's list of providers accepted by the upload: it is listed as known, for answers.
+    manual's list of providers accepted by the upload: it is listed as known for answers
+    (`SignatureProvider`), not for the upload (`UploadSignatureProvider`).
 12. The manual's answer to `create_assignment` shows an empty object in `documents`:
     no property of a document is required.
-13. The money fields of the legacy bridge (`cession_value`) are numbers; the table of
-    `legacy_create_assignment` says integer, its answers carry decimals.
-14. The body of an error response is not documented: `ApiError` is deliberately
-    permissive, and clients must report the status even when the body is not JSON.
+13. The legacy `cession_value` is a number: the table of `legacy_create_assignment`
+    types it integer, but the legacy assignment processes that `legacy_get_assignment` and
+    `legacy_cancel_assignment` answer carry it with decimals, and a number accepts both.
+14. The manual documents neither the body of an error response nor any response header.
+    `ApiError` declares no key and accepts any JSON value; each shared error response
+    also lists `text/html`, because the answer may come from something in front of the API
+    (a gateway's page). Clients must report the status whatever the body. The manual does not
+    mention `Retry-After` either: a client may honour it when a server sends it, but it
+    is not part of this contract.
+15. `template_key` is a string, as the tables of `create_proposal` and
+    `legacy_create_proposal` type it ("Chave do template no assinador"), even though
+    their examples show UUIDs. The document `key`, which the manual types `uuid`, is one.
+16. The legacy `legacy_link_signer` table says that `message` works with
+    `sequence_enabled` as true and that `group` is then required. The manual gives
+    neither the type of `sequence_enabled` nor where it is sent: it is declared in the
+    link, with no type, so that any value is accepted.
+17. Each list of known values is the one the manual gives for that place: the legacy
+    `auth` knows `email` and `api` (`LegacySignerAuth`), the upload of a signed CCB knows
+    the providers of its table (`UploadSignatureProvider`), and answers also show
+    `clicksign` (`SignatureProvider`).
+18. Every `format`, `minimum`, `minItems`, `pattern`, `default` and `required` of this
+    document carries where it comes from: `x-manual` quotes the manual's row or note,
+    `x-project-reading` gives the reason when the manual does not state it (the widths of
+    integers and numbers are in `x-format-readings` at the root). `cargo xtask validate`
+    fails on one without either.
 
 
-Version: 2024-01*/
+Version: 2024-01.1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -10748,7 +11245,7 @@ impl Client {
 }
 impl ClientInfo<crate::client::Inner> for Client {
     fn api_version() -> &'static str {
-        "2024-01"
+        "2024-01.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -125,8 +125,9 @@ impl<'a> CreateBankCreditNote<'a> {
         self.field("signed", signed.to_string())
     }
 
-    /// The service the PDF was signed with (part `signature_provider`), such as `docusign`.
-    pub fn signature_provider(self, provider: impl Into<types::SignatureProvider>) -> Self {
+    /// The service the PDF was signed with (part `signature_provider`), such as `docusign`:
+    /// one of the providers the manual lists as accepted, or any other as a string.
+    pub fn signature_provider(self, provider: impl Into<types::UploadSignatureProvider>) -> Self {
         self.field("signature_provider", provider.into().to_string())
     }
 

@@ -25,8 +25,9 @@ async fn legacy_link_signer_as_a_caller_writes_it() {
             let body = types::LegacyNewSignerLinkRequest {
                 list: types::LegacyNewSignerLink {
                     document_id: 7785,
-                    group: Some(1),
+                    group: std::num::NonZeroU32::new(1),
                     message: Some("Por favor, assine a CCB 43.".into()),
+                    sequence_enabled: None,
                     refusable: false,
                 },
             };
@@ -47,15 +48,15 @@ async fn legacy_execute_assignment_as_a_caller_writes_it() {
     check_operation(ops::get("legacy_execute_assignment").expect(), |c| {
         async move {
             let body = types::LegacyExecuteAssignment {
-                process: "CS-2023-0311".into(),
+                process: "58".into(),
                 contracts: vec![
                     types::LegacyContract {
-                        number: "43".into(),
+                        number: Some("43".into()),
                         issuer_name: Some("Otávio Campos Reis".into()),
                         extra: Default::default(),
                     },
                     types::LegacyContract {
-                        number: "44".into(),
+                        number: Some("44".into()),
                         issuer_name: Some("Lívia Moreira Santos".into()),
                         extra: Default::default(),
                     },

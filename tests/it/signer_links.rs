@@ -16,8 +16,8 @@ async fn link_signer_as_a_caller_writes_it() {
                 list: types::NewSignerLink {
                     signer_id: 209,
                     document_id: 7781,
-                    sign_as: Some(types::SignAs::Party),
-                    group: Some(1),
+                    sign_as: types::SignAs::Party,
+                    group: std::num::NonZeroU32::new(1),
                     message: Some("Please sign the credit note CCB-2023-0042.".into()),
                     refusable: Some(false),
                 },

@@ -339,6 +339,27 @@ fn rule_9_enumerations_are_open() {
 }
 
 #[test]
+fn rule_10_constraints_carry_the_manuals_word() {
+    const WORD: &str = "without the manual's word for it: add `x-manual` quoting the manual's \
+                        row or note it comes from, or `x-project-reading` with the reason the \
+                        project reads it so";
+    fails_with(
+        "rule10-manual-word.yaml",
+        7,
+        &[
+            "/x-format-readings: `date` is not the width of a number (int32, int64, float, \
+             double): justify it where it stands with `x-manual` or `x-project-reading`",
+            "/x-format-readings/int64: must be a non-empty string: the reason for this width",
+            &format!("/components/parameters/Id/schema: `format: \"int64\"` {WORD}"),
+            &format!("/components/schemas/Thing: `required: [\"id\"]` {WORD}"),
+            &format!("/components/schemas/Thing/properties/id: `format: \"int64\"` {WORD}"),
+            "/components/schemas/Thing/properties/key: `x-manual` must be a non-empty string",
+            &format!("/components/schemas/Thing/properties/key: `format: \"uuid\"` {WORD}"),
+        ],
+    );
+}
+
+#[test]
 fn a_missing_file_fails_with_its_name() {
     let run = validate(&["no-such-spec.yaml"], &fixtures());
     assert_eq!(run.code, Some(1));

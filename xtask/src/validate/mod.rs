@@ -4,6 +4,7 @@
 mod document;
 pub mod examples;
 mod keywords;
+mod manual_word;
 mod open_enums;
 mod operations;
 mod progenitor;
@@ -93,6 +94,7 @@ pub fn validate(text: &str) -> Report {
     report.examples = examples::check(&doc, &index, problems);
     keywords::check(&doc, &index, problems);
     open_enums::check(&doc, problems);
+    manual_word::check(&doc, &index, problems);
     report.operations = index.operations.len();
     report.schemas = doc
         .pointer("/components/schemas")

@@ -114,7 +114,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             let Some(response) = spec::deref(doc, response).filter(|_| points_at_response) else {
                 continue;
             };
-            let body = body(response, key, &mut problem);
+            let body = body(response, key, status.is_error(), &mut problem);
             if status == Status::Default {
                 has_default = true;
             } else if status.is_success() && matches!(body, Body::Json(..)) {
@@ -162,8 +162,13 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
     }
 }
 
+/// The error body schema whose type is hand-written (`src/api_error.rs`, through
+/// `codegen/settings.rs`): the client reads an error body itself and keeps one that is not
+/// JSON as text, so a second media type beside it is what the client does, not ignored.
+const ERROR_BODY: &str = "#/components/schemas/ApiError";
+
 /// Classifies a response body, reporting the JSON media types progenitor cannot handle.
-fn body(response: &Value, status: &str, problem: &mut impl FnMut(String)) -> Body {
+fn body(response: &Value, status: &str, is_error: bool, problem: &mut impl FnMut(String)) -> Body {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return Body::Empty;
     };
@@ -173,7 +178,8 @@ fn body(response: &Value, status: &str, problem: &mut impl FnMut(String)) -> Bod
             None => Body::Empty,
         };
     };
-    for other in content.keys().filter(|m| !is_json(m)) {
+    let kept_as_text = is_error && json.get("schema").and_then(spec::reference) == Some(ERROR_BODY);
+    for other in content.keys().filter(|m| !is_json(m) && !kept_as_text) {
         problem(format!(
             "response {status}: media type `{other}` beside `{media}` is ignored by progenitor, \
              which decodes the JSON one only"
