@@ -45,8 +45,12 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                     "{id}: the {success} response must be JSON with a $ref to components.schemas"
                 )
             })?;
+            // The one definition of a paginated list: it takes a `page` query parameter.
             let paginated = op.parameters.iter().any(|p| match p {
-                ReferenceOr::Item(p) => p.parameter_data_ref().name == "page",
+                ReferenceOr::Item(p) => {
+                    p.parameter_data_ref().name == "page"
+                        && matches!(p, openapiv3::Parameter::Query { .. })
+                }
                 ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
             });
             let errors = op

@@ -109,14 +109,6 @@ impl VisitMut for ArgName {
 ///
 /// Returns how many operations were split; the caller checks that it is all of them.
 pub fn split_requests(file: &mut syn::File) -> Result<usize, String> {
-    let changed = |what: &str| {
-        format!(
-            "progenitor's CLI output changed ({what}); update `split_requests` in codegen/cli.rs"
-        )
-    };
-    let text = |stmt: &syn::Stmt| quote::quote!(#stmt).to_string();
-    let send: syn::Stmt = syn::parse_quote!(let result = request.send().await;);
-    let call: syn::Stmt = syn::parse_quote!(let result = request.call().await;);
     let mut split = 0;
     let mut callbacks = 0;
     for item in &mut file.items {
@@ -131,65 +123,15 @@ pub fn split_requests(file: &mut syn::File) -> Result<usize, String> {
                     let syn::ImplItem::Fn(execute) = member else {
                         continue;
                     };
-                    let name = execute.sig.ident.to_string();
-                    let Some(op) = name.strip_prefix("execute_") else {
-                        continue;
-                    };
-                    let stmts = &mut execute.block.stmts;
-                    let at = stmts
-                        .iter()
-                        .position(|stmt| text(stmt) == text(&send))
-                        .ok_or_else(|| changed(&format!("`{name}` has no `request.send()`")))?;
-                    let build: Vec<syn::Stmt> = stmts.drain(..at).collect();
-                    stmts[0] = call.clone();
-                    let request = quote::format_ident!("request_{op}");
-                    stmts.insert(0, syn::parse_quote!(let request = self.#request(matches)?;));
-                    let builder = quote::format_ident!("{}", pascal_case(op));
-                    let doc = format!(
-                        " The `{op}` request that the subcommand's arguments describe, after \
-                         `CliConfig::execute_{op}`."
-                    );
-                    requests.push(syn::parse_quote! {
-                        #[doc = #doc]
-                        pub fn #request(
-                            &self,
-                            matches: &::clap::ArgMatches,
-                        ) -> anyhow::Result<builder::#builder<'_>> {
-                            #(#build)*
-                            Ok(request)
-                        }
-                    });
-                    split += 1;
+                    if let Some(request) = split_execute(execute)? {
+                        requests.push(request);
+                        split += 1;
+                    }
                 }
                 cli.items.extend(requests);
             }
             syn::Item::Trait(config) if config.ident == "CliConfig" => {
-                let before = config.items.len();
-                config.items.retain(|member| {
-                    let syn::TraitItem::Fn(f) = member else {
-                        return true;
-                    };
-                    let name = f.sig.ident.to_string();
-                    !(matches!(name.as_str(), "success_item" | "error" | "success_no_item")
-                        || name.starts_with("list_"))
-                });
-                callbacks = before - config.items.len();
-                config.items.insert(
-                    0,
-                    syn::parse_quote! {
-                        /// A failure, as the crate's error.
-                        fn error(&self, value: &securities_api::Error);
-                    },
-                );
-                config.items.insert(
-                    0,
-                    syn::parse_quote! {
-                        /// The body of a success answer.
-                        fn success_item<T>(&self, value: &T)
-                        where
-                            T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
-                    },
-                );
+                callbacks = replace_callbacks(config);
             }
             _ => {}
         }
@@ -200,6 +142,78 @@ pub fn split_requests(file: &mut syn::File) -> Result<usize, String> {
         )));
     }
     Ok(split)
+}
+
+fn changed(what: &str) -> String {
+    format!("progenitor's CLI output changed ({what}); update `split_requests` in codegen/cli.rs")
+}
+
+/// For `execute_<op>`: moves its statements up to `request.send()` into a new
+/// `request_<op>()` (returned), and makes it call that and then `call()`. `None` for any
+/// other method.
+fn split_execute(execute: &mut syn::ImplItemFn) -> Result<Option<syn::ImplItem>, String> {
+    let text = |stmt: &syn::Stmt| quote::quote!(#stmt).to_string();
+    let send: syn::Stmt = syn::parse_quote!(let result = request.send().await;);
+    let name = execute.sig.ident.to_string();
+    let Some(op) = name.strip_prefix("execute_") else {
+        return Ok(None);
+    };
+    let stmts = &mut execute.block.stmts;
+    let at = stmts
+        .iter()
+        .position(|stmt| text(stmt) == text(&send))
+        .ok_or_else(|| changed(&format!("`{name}` has no `request.send()`")))?;
+    let build: Vec<syn::Stmt> = stmts.drain(..at).collect();
+    stmts[0] = syn::parse_quote!(let result = request.call().await;);
+    let request = quote::format_ident!("request_{op}");
+    stmts.insert(0, syn::parse_quote!(let request = self.#request(matches)?;));
+    let builder = quote::format_ident!("{}", pascal_case(op));
+    let doc = format!(
+        " The `{op}` request that the subcommand's arguments describe, after \
+         `CliConfig::execute_{op}`."
+    );
+    Ok(Some(syn::parse_quote! {
+        #[doc = #doc]
+        pub fn #request(
+            &self,
+            matches: &::clap::ArgMatches,
+        ) -> anyhow::Result<builder::#builder<'_>> {
+            #(#build)*
+            Ok(request)
+        }
+    }))
+}
+
+/// `CliConfig`'s output callbacks of progenitor's (one per kind of answer, and the list
+/// ones) replaced by `success_item` and the crate's `error`; returns how many went.
+fn replace_callbacks(config: &mut syn::ItemTrait) -> usize {
+    let before = config.items.len();
+    config.items.retain(|member| {
+        let syn::TraitItem::Fn(f) = member else {
+            return true;
+        };
+        let name = f.sig.ident.to_string();
+        !(matches!(name.as_str(), "success_item" | "error" | "success_no_item")
+            || name.starts_with("list_"))
+    });
+    let removed = before - config.items.len();
+    config.items.insert(
+        0,
+        syn::parse_quote! {
+            /// A failure, as the crate's error.
+            fn error(&self, value: &securities_api::Error);
+        },
+    );
+    config.items.insert(
+        0,
+        syn::parse_quote! {
+            /// The body of a success answer.
+            fn success_item<T>(&self, value: &T)
+            where
+                T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+        },
+    );
+    removed
 }
 
 #[cfg(test)]

@@ -94,6 +94,21 @@ pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
                 }
             }
 
+    };
+    let mut items = file.items;
+    items.extend(trait_impls(&name, name_text, &variants, values));
+    Ok(items)
+}
+
+/// `Display`, `From<&str>`, `FromStr`, serde and schemars for the open enum `name`: the wire
+/// value of a known variant is its spec value, any other string is `Unknown`.
+fn trait_impls(
+    name: &syn::Ident,
+    name_text: &str,
+    variants: &[syn::Ident],
+    values: &[String],
+) -> Vec<syn::Item> {
+    let file: syn::File = syn::parse_quote! {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
@@ -149,7 +164,7 @@ pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
                 }
             }
     };
-    Ok(file.items)
+    file.items
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! `stream()` on the request builder of every list operation, thin calls into the
 //! hand-written `src/pagination.rs`.
 
-use super::analysis::{is_snake_identifier, pascal_case, success_schema};
+use super::analysis::{is_snake_identifier, operations, pascal_case, schema_ref_name};
 use quote::format_ident;
 
-/// A list operation whose pages the client can follow: a `page` query parameter and a 200
-/// response whose schema holds `page_infos` and exactly one array property.
+/// A list operation whose pages the client can follow: a `page` query parameter and a success
+/// answer whose schema holds `page_infos` and exactly one array property.
 pub struct PaginatedList {
     /// The `operationId`, snake case (the client's method).
     id: String,
@@ -18,101 +18,78 @@ pub struct PaginatedList {
     item_type: String,
 }
 
-/// Finds every operation with a `page` parameter and checks that its answer can be followed;
-/// an operation with `page` whose answer has no `page_infos` is a spec error, not a silent
-/// omission, because the client would have no way to reach the next page.
+/// Every paginated operation (see [`analysis::operations`](super::analysis::operations)),
+/// checked to be followable: an operation with `page` whose answer has no `page_infos` is a
+/// spec error, not a silent omission, because the client would have no way to reach the next
+/// page.
 pub fn lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, String> {
-    let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    let schema_named = |name: &str| {
-        schemas
-            .and_then(|s| s.get(name))
-            .and_then(|s| s.as_item())
-            .ok_or_else(|| format!("schema `{name}` is missing or is a $ref"))
-    };
-    let ref_name = |reference: &str| {
-        reference
-            .strip_prefix("#/components/schemas/")
-            .map(str::to_string)
-            .ok_or_else(|| format!("`{reference}` is not a reference to a named schema"))
-    };
     let mut out = Vec::new();
-    for (path, item) in spec.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            let id = op.operation_id.clone().unwrap_or_default();
-            let has_page = op.parameters.iter().any(|p| match p {
-                openapiv3::ReferenceOr::Item(p) => {
-                    let data = p.parameter_data_ref();
-                    data.name == "page" && matches!(p, openapiv3::Parameter::Query { .. })
-                }
-                openapiv3::ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
-            });
-            if !has_page {
-                continue;
-            }
-            let at = format!("{id} ({} {path})", method.to_uppercase());
-            let page_type = op
-                .responses
-                .responses
-                .get(&openapiv3::StatusCode::Code(200))
-                .and_then(|response| success_schema(spec, response))
-                .ok_or_else(|| {
-                    format!(
-                        "{at}: takes `page`, so its 200 answer must be JSON with a $ref to a \
-                         named list schema"
-                    )
-                })?;
-            let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
-                &schema_named(&page_type)?.schema_kind
-            else {
-                return Err(format!("{at}: `{page_type}` is not an object"));
-            };
-            if !object.properties.contains_key("page_infos") {
-                return Err(format!(
-                    "{at}: takes `page` but `{page_type}` has no `page_infos` to find the next page"
-                ));
-            }
-            let arrays: Vec<(&String, String)> = object
-                .properties
-                .iter()
-                .filter_map(|(name, property)| {
-                    let property = property.as_item()?;
-                    match &property.schema_kind {
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
-                            Some((name, array.items.as_ref().map(|i| i.clone().unbox())))
-                        }
-                        _ => None,
-                    }
-                })
-                .map(|(name, items)| match items {
-                    Some(openapiv3::ReferenceOr::Reference { reference }) => {
-                        ref_name(&reference).map(|item| (name, item))
-                    }
-                    _ => Err(format!(
-                        "{at}: the items of `{page_type}.{name}` must be a $ref to a named schema"
-                    )),
-                })
-                .collect::<Result<_, _>>()?;
-            let [(items_field, item_type)] = arrays.as_slice() else {
-                return Err(format!(
-                    "{at}: `{page_type}` must have exactly one array property (it has {})",
-                    arrays.len()
-                ));
-            };
-            if !is_snake_identifier(&id) || !is_snake_identifier(items_field) {
-                return Err(format!(
-                    "{at}: `{id}` and `{items_field}` must be snake_case identifiers"
-                ));
-            }
-            out.push(PaginatedList {
-                id,
-                page_type,
-                items_field: (*items_field).clone(),
-                item_type: item_type.clone(),
-            });
+    for op in operations(spec)?.into_iter().filter(|op| op.paginated) {
+        let at = format!("{} ({} {})", op.id, op.method, op.path);
+        let (items_field, item_type) = list_shape(spec, &at, &op.success_type)?;
+        if !is_snake_identifier(&op.id) || !is_snake_identifier(&items_field) {
+            return Err(format!(
+                "{at}: `{}` and `{items_field}` must be snake_case identifiers",
+                op.id
+            ));
         }
+        out.push(PaginatedList {
+            id: op.id,
+            page_type: op.success_type,
+            items_field,
+            item_type,
+        });
     }
     Ok(out)
+}
+
+/// The items of the page schema `page_type`: its one array property and the schema of its
+/// items, once `page_infos` is checked to be there.
+fn list_shape(
+    spec: &openapiv3::OpenAPI,
+    at: &str,
+    page_type: &str,
+) -> Result<(String, String), String> {
+    let schema = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get(page_type))
+        .and_then(|s| s.as_item())
+        .ok_or_else(|| format!("{at}: schema `{page_type}` is missing or is a $ref"))?;
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return Err(format!("{at}: `{page_type}` is not an object"));
+    };
+    if !object.properties.contains_key("page_infos") {
+        return Err(format!(
+            "{at}: takes `page` but `{page_type}` has no `page_infos` to find the next page"
+        ));
+    }
+    let arrays: Vec<(&String, Option<String>)> = object
+        .properties
+        .iter()
+        .filter_map(|(name, property)| match &property.as_item()?.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                let item = match array.items.as_ref().map(|i| i.clone().unbox()) {
+                    Some(openapiv3::ReferenceOr::Reference { reference }) => {
+                        schema_ref_name(&reference).map(str::to_string)
+                    }
+                    _ => None,
+                };
+                Some((name, item))
+            }
+            _ => None,
+        })
+        .collect();
+    match arrays.as_slice() {
+        [(name, Some(item))] => Ok(((*name).clone(), item.clone())),
+        [(name, None)] => Err(format!(
+            "{at}: the items of `{page_type}.{name}` must be a $ref to a named schema"
+        )),
+        _ => Err(format!(
+            "{at}: `{page_type}` must have exactly one array property (it has {})",
+            arrays.len()
+        )),
+    }
 }
 
 /// Per paginated list: the `Page` impl of its page type and the `pages()`/`stream()`

@@ -63,22 +63,7 @@ pub(crate) fn check(base: &Base, template: &str, url: &url::Url) -> Result<(), S
     let Some(rest) = url.path().strip_prefix(&base.path) else {
         return Err("the request's URL is not under the client's base URL's path".to_string());
     };
-    let (mut sent, mut wanted) = (rest.split('/'), template.split('/'));
-    // Runs on every request: no allocation unless the path is refused.
-    let first_wrong = (0..).find_map(|at| match (sent.next(), wanted.next()) {
-        (None, None) => Some(None),
-        (Some(s), Some(w)) => {
-            let fits = match parameter(w) {
-                Some(_) => !s.is_empty() && !is_dot_segment(s),
-                None => s == w,
-            };
-            (!fits).then_some(Some(at))
-        }
-        // A resolved dot segment shortens the path: the first difference is then at or before
-        // the parameter that held it.
-        _ => Some(Some(at)),
-    });
-    let Some(Some(first_wrong)) = first_wrong else {
+    let Some(first_wrong) = first_difference(rest, template) else {
         return Ok(());
     };
     let parameters: Vec<(usize, &str)> = template
@@ -97,6 +82,41 @@ pub(crate) fn check(base: &Base, template: &str, url: &url::Url) -> Result<(), S
         ),
         None => format!("the request's path is not the operation's path `{template}`"),
     })
+}
+
+/// The index of the first segment of `sent` that does not fit `template`, or `None` when
+/// all do. Runs on every request: no allocation, and no splitter (a plain scan is a few times
+/// cheaper on paths this short).
+fn first_difference(sent: &str, template: &str) -> Option<usize> {
+    let (mut sent, mut wanted) = (Some(sent), Some(template));
+    for at in 0.. {
+        let (s, w) = match (sent, wanted) {
+            (None, None) => return None,
+            (Some(s), Some(w)) => (s, w),
+            // A resolved dot segment shortens the path: the first difference is then at or
+            // before the parameter that held it.
+            _ => return Some(at),
+        };
+        let (s, s_rest) = next_segment(s);
+        let (w, w_rest) = next_segment(w);
+        let fits = match parameter(w) {
+            Some(_) => !s.is_empty() && !is_dot_segment(s),
+            None => s == w,
+        };
+        if !fits {
+            return Some(at);
+        }
+        (sent, wanted) = (s_rest, w_rest);
+    }
+    None
+}
+
+/// The segment `path` starts with, and what follows its `/` (`None` after the last one).
+fn next_segment(path: &str) -> (&str, Option<&str>) {
+    match path.as_bytes().iter().position(|b| *b == b'/') {
+        Some(end) => (&path[..end], Some(&path[end + 1..])),
+        None => (path, None),
+    }
 }
 
 /// `name` for a template segment `{name}`.

@@ -64,7 +64,9 @@ impl Client {
     /// refused with the reason. progenitor's `api-version` header goes: the API versions by
     /// path (`/v1`).
     fn prepare(&self, op: &Operation, request: &mut reqwest::Request) -> Result<(), String> {
-        request.headers_mut().remove("api-version");
+        const API_VERSION: reqwest::header::HeaderName =
+            reqwest::header::HeaderName::from_static("api-version");
+        request.headers_mut().remove(API_VERSION);
         path::check(&self.inner.base, op.path, request.url())
     }
 
@@ -86,29 +88,27 @@ impl Client {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Without a subscriber there is nothing to record, and the clock need not be read.
+        // Without a subscriber there is nothing to record.
         let recorded = !span.is_disabled();
-        async move {
-            let started = Instant::now();
-            let (result, retries) = self.attempts(request, info, started).await;
-            if recorded {
-                let span = tracing::Span::current();
-                span.record("attempts", retries + 1);
-                let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-                span.record("latency_ms", latency);
-                let status = match &result {
-                    Ok(answer) => Some(answer.status),
-                    Err(Failed::Held(held)) => Some(held.status),
-                    Err(Failed::Transport(_)) => None,
-                };
-                if let Some(status) = status {
-                    span.record("status", status.as_u16());
-                }
+        let started = Instant::now();
+        let (result, retries) = self
+            .attempts(request, info, started)
+            .instrument(span.clone())
+            .await;
+        if recorded {
+            span.record("attempts", retries + 1);
+            let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            span.record("latency_ms", latency);
+            let status = match &result {
+                Ok(answer) => Some(answer.status),
+                Err(Failed::Held(held)) => Some(held.status),
+                Err(Failed::Transport(_)) => None,
+            };
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
             }
-            result
         }
-        .instrument(span)
-        .await
+        result
     }
 
     /// The retry loop of [`answer`](Self::answer): the outcome of the last attempt, and how
