@@ -88,8 +88,8 @@ const MAX_CAUSE: usize = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The server answered with one of the error statuses of the API (401, 403, 404, 422,
-    /// 429, 500, 502, 503).
+    /// The server answered with one of the error statuses the spec lists for the operation
+    /// ([`Operation::error_statuses`](crate::Operation::error_statuses): the status table's).
     Api,
     /// The server answered with a status the spec does not list for the operation (a 504
     /// from a gateway, a 200 where 201 was expected, …).

@@ -233,7 +233,7 @@ impl CreateBankCreditNoteThen {
         )
     }
 
-    /// One of the API's error statuses (401, 403, 404, 422, 429, 500, 502, 503) with a body.
+    /// One of the operation's error statuses ([`crate::Operation::error_statuses`]) with a body.
     pub fn error(self, status: u16, value: &crate::ApiError) -> Self {
         Self(
             self.0
