@@ -129,30 +129,6 @@ fn no_schema_has_a_closed_enum() {
 }
 
 #[test]
-fn the_servers_are_the_manuals_hosts_in_order() {
-    let servers: Vec<&str> = common::spec()["servers"]
-        .as_array()
-        .expect("servers")
-        .iter()
-        .map(|s| s["url"].as_str().expect("url"))
-        .collect();
-    assert_eq!(
-        servers,
-        [
-            "https://app.securities.com.br/api",
-            "https://app-sandbox.securities.com.br/api",
-            "https://api.securities.com.br",
-            "https://api-staging.securities.com.br",
-        ]
-    );
-    let environments: Vec<&str> = securities_api::Environment::ALL
-        .iter()
-        .map(|e| e.base_url())
-        .collect();
-    assert_eq!(environments, servers);
-}
-
-#[test]
 fn the_upload_is_the_only_operation_without_a_json_body_example_it_needs() {
     for op in securities_api::OPERATIONS {
         let (_, _, spec) = common::operation(op.id);
