@@ -38,7 +38,8 @@ pub fn spec() -> &'static Value {
     })
 }
 
-fn resolve(value: &Value) -> &Value {
+/// `value`, or what its `$ref` refers to in the spec.
+pub fn resolve(value: &Value) -> &Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
