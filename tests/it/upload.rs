@@ -10,8 +10,8 @@ use std::{
 };
 
 use crate::common::{
-    client, error_example, form_example, same_json, strict_server, success_example, to_json,
-    ERROR_STATUSES, TOKEN,
+    client, error_example, error_responses, form_example, same_json, strict_server,
+    success_example, to_json, TOKEN,
 };
 use securities_api::{Client, ErrorKind, RetryPolicy};
 use serde_json::Value;
@@ -569,9 +569,14 @@ async fn a_validation_error_exposes_its_messages() {
 
 #[tokio::test]
 async fn every_shared_error_status_is_reported_under_a_prefix_too() {
+    let errors = error_responses(OP);
+    assert!(
+        !errors.is_empty(),
+        "the spec lists error statuses for the upload"
+    );
     for prefix in ["", "/gateway/securities"] {
-        for (status, name) in ERROR_STATUSES {
-            let body = error_example(name);
+        for (status, name) in &errors {
+            let (status, body) = (*status, error_example(name));
             let server = upload_server(prefix, status, &body, 1).await;
             let error = client(&server, prefix)
                 .create_bank_credit_note()

@@ -16,18 +16,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// The token the tests configure; the server checks it arrives as a bearer token.
 pub const TOKEN: &str = "test-token-0123456789";
 
-/// Every error status of the API's status table, with its response in the spec.
-pub const ERROR_STATUSES: [(u16, &str); 8] = [
-    (401, "Unauthorized"),
-    (403, "Forbidden"),
-    (404, "NotFound"),
-    (422, "UnprocessableEntity"),
-    (429, "TooManyRequests"),
-    (500, "InternalServerError"),
-    (502, "BadGateway"),
-    (503, "ServiceUnavailable"),
-];
-
 /// The spec, as JSON.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
@@ -107,6 +95,34 @@ pub fn success_example(id: &str) -> (u16, Value) {
         "{id}: the {status} response has no example"
     );
     (status.parse().expect("numeric status"), example)
+}
+
+/// The generated entry of operation `id` in `securities_api::OPERATIONS`.
+pub fn generated(id: &str) -> &'static securities_api::Operation {
+    securities_api::OPERATIONS
+        .iter()
+        .find(|op| op.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in securities_api::OPERATIONS"))
+}
+
+/// The error statuses of operation `id` (`Operation::error_statuses`, read from the spec by
+/// codegen), each with the name of the shared response the spec refers to for it
+/// (`NotFound`), so that a test can answer with [`error_example`].
+pub fn error_responses(id: &str) -> Vec<(u16, String)> {
+    let (_, _, op) = operation(id);
+    generated(id)
+        .error_statuses
+        .iter()
+        .map(|status| {
+            let reference = op["responses"][status.to_string()]["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id} {status}: not a shared response"));
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .unwrap_or_else(|| panic!("{id} {status}: {reference} is not a shared response"));
+            (*status, name.to_string())
+        })
+        .collect()
 }
 
 /// A body for the shared error response `name` (such as `NotFound`), for the tests' servers
@@ -241,7 +257,8 @@ fn describe(request: &Request) -> String {
 
 /// Checks one operation end to end: with base URLs with and without a path prefix, the exact
 /// request reaches the server and the spec's example response decodes to the same JSON; then
-/// every shared error status comes back as an `Error` naming the operation, status and body.
+/// every error status of the operation (its `Operation::error_statuses`) comes back as an
+/// `Error` naming the operation, status and body.
 pub async fn check_operation(expect: Expect, call: Call) {
     let (status, example) = success_example(expect.op);
     let (spec_method, spec_path, _) = operation(expect.op);
@@ -295,10 +312,12 @@ pub async fn check_operation(expect: Expect, call: Call) {
         assert_eq!(received.len(), 1, "{}: exactly one request", expect.op);
         server.verify().await;
 
-        for (status, name) in ERROR_STATUSES {
+        let errors = error_responses(expect.op);
+        assert!(!errors.is_empty(), "{}: no error status", expect.op);
+        for (status, name) in errors {
             server.reset().await;
             mount_catch_all(&server).await;
-            let error_body = error_example(name);
+            let error_body = error_example(&name);
             Mock::given(matcher())
                 .respond_with(ResponseTemplate::new(status).set_body_json(&error_body))
                 .expect(1)
