@@ -141,7 +141,7 @@ fn decoding_never_panics() {
         prop_assert_eq!(server.count(), before + 1);
         // The request of `ops::ALL`, with the token.
         let received = server.received().pop().expect("a request");
-        prop_assert_eq!(&received.method, ops::ALL[op].method);
+        prop_assert_eq!(&received.method, ops::ALL[op].operation().method);
         prop_assert!(received.target.starts_with(ops::ALL[op].path), "{}", received.target);
         prop_assert!(
             received.headers.contains(&("authorization".into(), "Bearer property-token".into())),
@@ -166,7 +166,7 @@ fn decoding_never_panics() {
     });
 
     // And every operation once with each of its error statuses and an HTML body.
-    for ops::Op { id, calls, .. } in &ops::ALL {
+    for ops::Op { id, calls, .. } in ops::ALL {
         for &status in generated(id).error_statuses {
             *next.lock().expect("reply") = Reply::typed(status, "text/html", "<html>erro</html>");
             let error = runtime

@@ -1,11 +1,68 @@
-//! The client covers exactly the operations of the manual (as `ops::ALL` lists them: method,
-//! path, success status), as the spec declares them.
+//! The spec against the manual and the generated client: exactly the manual's operations
+//! ([`MANUAL`], the one place in the tests that states them), in the client in the spec's
+//! order, with the spec's shared error responses; open enumerations; the upload's multipart
+//! example; deprecation and pagination as the spec marks them.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::common::{self, ops};
+use crate::common;
+
+/// The manual's table of operations, pinned: operationId, method, path and success status.
+/// Every other test derives the operations (and their number) from `securities_api::OPERATIONS`
+/// or `common::ops::ALL`; an operation added to the spec needs its row here and its call in
+/// `ops::ALL`, and nothing else in the tests.
+// One row a line, to read (and diff) as the manual's table.
+#[rustfmt::skip]
+const MANUAL: &[(&str, &str, &str, u16)] = &[
+    ("list_proposals", "GET", "/v1/proposals", 200),
+    ("create_proposal", "POST", "/v1/proposals", 201),
+    ("get_proposal", "GET", "/v1/proposals/{id}", 200),
+    ("get_proposal_by_number", "GET", "/v1/proposals/bynumber/{number}", 200),
+    ("list_signers", "GET", "/v1/signers", 200),
+    ("create_signer", "POST", "/v1/signers", 201),
+    ("get_signer", "GET", "/v1/signers/{id}", 200),
+    ("get_signer_by_key", "GET", "/v1/signers/bykey/{key}", 200),
+    ("list_document_signers", "GET", "/v1/documents/{document_id}/signers", 200),
+    ("create_document_signer", "POST", "/v1/documents/{document_id}/signers", 201),
+    ("get_document_signer", "GET", "/v1/documents/{document_id}/signers/{id}", 200),
+    ("get_document_signer_by_key", "GET", "/v1/documents/{document_id}/signers/bykey/{key}", 200),
+    ("get_document_by_key", "GET", "/v1/documents/bykey/{key}", 200),
+    ("list_bank_credit_notes", "GET", "/v1/bank_credit_notes", 200),
+    ("create_bank_credit_note", "POST", "/v1/bank_credit_notes", 201),
+    ("get_bank_credit_note", "GET", "/v1/bank_credit_notes/{id}", 200),
+    ("get_bank_credit_note_by_number", "GET", "/v1/bank_credit_notes/bynumber/{number}", 200),
+    ("list_arrangements", "GET", "/v1/arrangements", 200),
+    ("get_arrangement", "GET", "/v1/arrangements/{id}", 200),
+    ("list_assignments", "GET", "/v1/assignments", 200),
+    ("create_assignment", "POST", "/v1/assignments", 201),
+    ("get_assignment", "GET", "/v1/assignments/{id}", 200),
+    ("get_assignment_by_number", "GET", "/v1/assignments/bynumber/{number}", 200),
+    ("list_batches", "GET", "/v1/batches", 200),
+    ("create_batch", "POST", "/v1/batches", 201),
+    ("get_batch", "GET", "/v1/batches/{id}", 200),
+    ("list_security_batches", "GET", "/v1/batches/{batch_id}/security_batches", 200),
+    ("create_security_batch", "POST", "/v1/batches/{batch_id}/security_batches", 201),
+    ("get_security_batch", "GET", "/v1/batches/{batch_id}/security_batches/{id}", 200),
+    ("list_duplicates", "GET", "/v1/duplicates", 200),
+    ("get_duplicate", "GET", "/v1/duplicates/{id}", 200),
+    ("get_duplicate_by_number", "GET", "/v1/duplicates/bynumber/{number}", 200),
+    ("list_duplicate_security_batches", "GET", "/v1/batches/{batch_id}/duplicates/security_batches", 200),
+    ("create_duplicate_security_batch", "POST", "/v1/batches/{batch_id}/duplicates/security_batches", 201),
+    ("get_duplicate_security_batch", "GET", "/v1/batches/{batch_id}/duplicates/security_batches/{id}", 200),
+    ("list_signer_links", "GET", "/v1/lists", 200),
+    ("link_signer", "POST", "/v1/lists", 201),
+    ("get_signer_link", "GET", "/v1/lists/{id}", 200),
+    ("legacy_create_proposal", "POST", "/legacy/proposals", 201),
+    ("legacy_get_security", "GET", "/legacy/securities/{id}", 200),
+    ("legacy_create_assignment", "POST", "/legacy/assignments", 201),
+    ("legacy_get_assignment", "GET", "/legacy/assignments/{id}", 200),
+    ("legacy_cancel_assignment", "POST", "/legacy/assignments/{id}/cancel", 200),
+    ("legacy_create_signer", "POST", "/legacy/signers", 201),
+    ("legacy_link_signer", "POST", "/legacy/signers/{signer_id}/lists", 201),
+    ("legacy_execute_assignment", "POST", "/legacy/contracts", 202),
+];
 
 /// The operations the spec declares: operationId, method, path and success status.
 fn specified() -> Vec<(String, String, String, u16)> {
@@ -36,10 +93,7 @@ fn specified() -> Vec<(String, String, String, u16)> {
 
 /// The manual's operations: operationId, method, path and success status.
 fn manual() -> Vec<(&'static str, &'static str, &'static str, u16)> {
-    ops::ALL
-        .iter()
-        .map(|op| (op.id, op.method, op.template, op.status))
-        .collect()
+    MANUAL.to_vec()
 }
 
 #[test]
@@ -49,7 +103,6 @@ fn the_spec_has_exactly_the_operations_of_the_manual() {
         .into_iter()
         .map(|(id, method, path, status)| (id.into(), method.into(), path.into(), status))
         .collect();
-    assert_eq!(spec.len(), 46);
     spec.sort();
     manual.sort();
     assert_eq!(spec, manual);
@@ -62,7 +115,6 @@ fn the_client_has_every_operation_of_the_manual() {
         .map(|op| (op.id, op.method, op.path, op.success_status))
         .collect();
     let mut manual = manual();
-    assert_eq!(generated.len(), 46);
     generated.sort();
     manual.sort();
     assert_eq!(generated, manual);

@@ -17,11 +17,9 @@ use securities_api::{Client, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// The operation this module checks, by its own tests rather than through `ops::ALL`'s call:
-/// its multipart body is read part by part.
-pub const CHECKED: &[&str] = &[OP];
-
-const OP: &str = "create_bank_credit_note";
+/// The operation this module checks, by its own tests rather than from its row of
+/// `ops::ALL` (as `operations` does the others): its multipart body is read part by part.
+pub const OP: &str = "create_bank_credit_note";
 const PATH: &str = "/v1/bank_credit_notes";
 
 /// A small PDF, as bytes.

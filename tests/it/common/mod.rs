@@ -359,29 +359,6 @@ fn fits(template: &str, path: &str) -> bool {
         })
 }
 
-/// Checks operation `id` with its call of [`ops::ALL`]: see [`check_operation`].
-pub async fn check(id: &str) {
-    let op = ops::get(id);
-    check_operation(op.expect(), op.calls.call).await;
-}
-
-/// One test per operation of a resource, named after it, that checks the operation with its
-/// call of [`ops::ALL`] ([`check`]); and the list of those operations as `CHECKED`, so that a
-/// test can tell that every operation is checked by one resource.
-macro_rules! check_operations {
-    ($($id:ident),+ $(,)?) => {
-        /// The operations whose calls of `ops::ALL` this module checks, one test each.
-        pub const CHECKED: &[&str] = &[$(stringify!($id)),+];
-        $(
-            #[tokio::test]
-            async fn $id() {
-                $crate::common::check(stringify!($id)).await;
-            }
-        )+
-    };
-}
-pub(crate) use check_operations;
-
 /// Compares two JSON values the way a typed round trip may legitimately change them: a null
 /// and an absent key are the same, and so are an empty list and an absent one; timestamps
 /// compare as instants, numbers as numbers.
@@ -429,10 +406,19 @@ pub const AWKWARD_NUMBER: &str = "CCB 2023/0042#1";
 /// [`AWKWARD_NUMBER`] as it must travel: percent-encoded, as one path segment.
 pub const AWKWARD_NUMBER_ON_THE_WIRE: &str = "CCB%202023%2F0042%231";
 
-/// Calls `op` (through `call`, which must ask for [`AWKWARD_NUMBER`]) and checks the raw path
-/// the server received, byte for byte: `parent` followed by one segment,
-/// [`AWKWARD_NUMBER_ON_THE_WIRE`], with no query and nothing cut off at the `#`.
-pub async fn check_escaped_number(op: &'static str, parent: &'static str, call: Call) {
+/// Asks the lookup by number `op` (its [`ops::Calls::by_number`]) for [`AWKWARD_NUMBER`] and
+/// checks the raw path the server received, byte for byte: the parent of the row's path
+/// followed by one segment, [`AWKWARD_NUMBER_ON_THE_WIRE`], with no query and nothing cut off
+/// at the `#`.
+pub async fn check_escaped_number(op: &'static ops::Op) {
+    let lookup = op.calls.by_number.unwrap_or_else(|| {
+        panic!(
+            "{}: a lookup by number, whose row of ops::ALL is not written with by_number!",
+            op.id
+        )
+    });
+    let (parent, _) = op.path.rsplit_once('/').expect("a path with a parent");
+    let op = op.id;
     let (status, example) = success_example(op);
     let server = strict_server().await;
     let expected = format!("{parent}/{AWKWARD_NUMBER_ON_THE_WIRE}");
@@ -443,7 +429,7 @@ pub async fn check_escaped_number(op: &'static str, parent: &'static str, call: 
         .expect(1)
         .mount(&server)
         .await;
-    let answer = call(client(&server, "")).await;
+    let answer = lookup(client(&server, ""), AWKWARD_NUMBER).await;
     let received = server.received_requests().await.unwrap_or_default();
     let paths: Vec<&str> = received.iter().map(|r| r.url.path()).collect();
     answer.unwrap_or_else(|e| panic!("{op}: {e:?}; the server received {paths:?}"));
