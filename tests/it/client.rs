@@ -64,42 +64,26 @@ fn builder_rejects_an_invalid_user_agent() {
     );
 }
 
-/// The four environments: name, variant, base URL.
-const ENVIRONMENTS: [(&str, Environment, &str); 4] = [
-    (
-        "production",
-        Environment::Production,
-        "https://app.securities.com.br/api",
-    ),
-    (
-        "staging",
-        Environment::Staging,
-        "https://app-sandbox.securities.com.br/api",
-    ),
-    (
-        "api-production",
-        Environment::ApiProduction,
-        "https://api.securities.com.br",
-    ),
-    (
-        "api-staging",
-        Environment::ApiStaging,
-        "https://api-staging.securities.com.br",
-    ),
-];
+/// Every environment's name, as messages list them: `production, staging, ...`.
+fn environment_names() -> String {
+    let names: Vec<&str> = Environment::ALL.iter().map(|e| e.name()).collect();
+    names.join(", ")
+}
 
 #[test]
 fn production_is_the_default() {
     let client = Client::builder().token("t").build().expect("client");
-    assert_eq!(client.base_url(), "https://app.securities.com.br/api");
+    // Production's URL is the spec's (`environments_take_their_urls_from_the_spec`).
+    assert_eq!(client.base_url(), Environment::Production.base_url());
     assert_eq!(client.environment(), Some(Environment::Production));
     assert_eq!(Environment::default(), Environment::Production);
 }
 
 #[test]
-fn four_environments_selectable_by_name() {
-    assert_eq!(Environment::ALL.len(), 4);
-    for (name, environment, url) in ENVIRONMENTS {
+fn every_environment_is_selectable_by_name() {
+    // The names and URLs are the spec's (`environments_take_their_urls_from_the_spec`).
+    for &environment in Environment::ALL {
+        let (name, url) = (environment.name(), environment.base_url());
         let parsed: Environment = name.parse().expect(name);
         assert_eq!(parsed, environment, "{name}");
         assert_eq!(environment.name(), name);
@@ -145,14 +129,15 @@ fn a_base_url_wins_over_the_environment() {
 /// process's environment (the others never read it, and the `cli` tests run the binary with
 /// the `SECURITIES_*` variables removed).
 #[test]
-fn securities_env_names_the_four_environments() {
+fn securities_env_names_every_environment() {
     std::env::remove_var("SECURITIES_BASE_URL");
     std::env::set_var("SECURITIES_TOKEN", "t");
     std::env::remove_var("SECURITIES_ENV");
     let default = Client::from_env().expect("client");
     assert_eq!(default.environment(), Some(Environment::Production));
-    assert_eq!(default.base_url(), "https://app.securities.com.br/api");
-    for (name, environment, url) in ENVIRONMENTS {
+    assert_eq!(default.base_url(), Environment::Production.base_url());
+    for &environment in Environment::ALL {
+        let (name, url) = (environment.name(), environment.base_url());
         std::env::set_var("SECURITIES_ENV", name);
         let client = Client::from_env().expect(name);
         assert_eq!(client.environment(), Some(environment), "{name}");
@@ -164,13 +149,9 @@ fn securities_env_names_the_four_environments() {
         matches!(&error, ConfigError::InvalidEnvironment(name) if name == "homologacao"),
         "{error:?}"
     );
-    assert!(
-        error
-            .to_string()
-            .contains("production, staging, api-production, api-staging"),
-        "{error}"
-    );
-    std::env::set_var("SECURITIES_ENV", "api-staging");
+    assert!(error.to_string().contains(&environment_names()), "{error}");
+    let last = Environment::ALL.last().expect("an environment").name();
+    std::env::set_var("SECURITIES_ENV", last);
     std::env::set_var("SECURITIES_BASE_URL", "http://127.0.0.1:9/api/");
     let custom = Client::from_env().expect("client");
     assert_eq!(custom.base_url(), "http://127.0.0.1:9/api");
@@ -199,11 +180,6 @@ fn environments_take_their_urls_from_the_spec() {
     let all_names: Vec<&str> = Environment::ALL.iter().map(|e| e.name()).collect();
     assert_eq!(servers, urls);
     assert_eq!(names, all_names);
-    assert_eq!(
-        ENVIRONMENTS.map(|(name, ..)| name).to_vec(),
-        all_names,
-        "the table above follows the spec"
-    );
 }
 
 #[tokio::test]

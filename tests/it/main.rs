@@ -1,33 +1,26 @@
-//! The integration tests, one binary built and linked once: a module per resource (each
-//! operation checked on the wire with its call of `common::ops::ALL`), then the suites that
-//! sweep the whole API with the same calls (`no_panic`, `pagination`, `prism`, `spec`) and
-//! those of the client's behaviour (`client`, `faults`, `observability`, `upload`), the
-//! `mock` helpers and the `cli` binary (with their features).
+//! The integration tests, one binary built and linked once: every operation checked on the
+//! wire from its row of `common::ops::ALL` (`operations`), what a row cannot say
+//! (`resources`) and the multipart upload (`upload`); then the suites that sweep the whole API
+//! with the same calls (`no_panic`, `pagination`, `prism`), the spec's conformance to the
+//! manual (`spec`), those of the client's behaviour (`client`, `faults`, `observability`,
+//! `request_path`), the `mock` helpers and the `cli` binary (with their features).
 //!
-//! `cargo test --test it <filter>` runs a part (`proposals::`, `pagination::`, ...); the Prism
-//! suite is ignored unless asked for: `cargo test --test it -- --ignored prism::`.
+//! `cargo test --test it <filter>` runs a part (`operations::`, `pagination::`, ...); the
+//! Prism suite is ignored unless asked for: `cargo test --test it -- --ignored prism::`.
 
 mod common;
 
-// One module per resource of the API.
-mod arrangements;
-mod assignments;
-mod bank_credit_notes;
-mod batches;
-mod documents;
-mod duplicate_batches;
-mod duplicates;
-mod legacy;
-mod proposals;
-mod security_batches;
-mod signer_links;
-mod signers;
+// Every operation: from its row of `common::ops::ALL`, then what a row cannot say.
+mod operations;
+mod resources;
 mod upload;
 
 // The whole API, through the calls of `common::ops`.
 mod no_panic;
 mod pagination;
 mod prism;
+
+// The spec against the manual and the generated client.
 mod spec;
 
 // The client's behaviour.
@@ -41,32 +34,6 @@ mod request_path;
 mod cli;
 #[cfg(feature = "mock")]
 mod mock;
-
-/// Every operation of `common::ops::ALL` is checked by the module of its resource, and by one
-/// only.
-#[test]
-fn every_operation_is_checked_by_one_resource() {
-    let mut checked = [
-        arrangements::CHECKED,
-        assignments::CHECKED,
-        bank_credit_notes::CHECKED,
-        batches::CHECKED,
-        documents::CHECKED,
-        duplicate_batches::CHECKED,
-        duplicates::CHECKED,
-        legacy::CHECKED,
-        proposals::CHECKED,
-        security_batches::CHECKED,
-        signer_links::CHECKED,
-        signers::CHECKED,
-        upload::CHECKED,
-    ]
-    .concat();
-    let mut all: Vec<&str> = common::ops::ALL.iter().map(|op| op.id).collect();
-    checked.sort_unstable();
-    all.sort_unstable();
-    assert_eq!(checked, all);
-}
 
 /// `tests/` holds this binary only and every file of it is a module: Cargo builds no other test
 /// binary (`autotests = false`), so a test file left out would silently never run.

@@ -259,22 +259,9 @@ async fn every_operation_with_page_is_paginated() {
         .map(|op| op.id)
         .collect();
     assert_eq!(with_page, PAGINATED_OPERATIONS);
-    assert_eq!(
-        PAGINATED_OPERATIONS,
-        [
-            "list_proposals",
-            "list_signers",
-            "list_document_signers",
-            "list_bank_credit_notes",
-            "list_arrangements",
-            "list_batches",
-            "list_security_batches",
-            "list_duplicates",
-            "list_duplicate_security_batches",
-            "list_signer_links",
-        ]
-    );
-    // And they are exactly the lists whose answer has `page_infos`.
+    assert!(!with_page.is_empty(), "the spec has paginated lists");
+    // And they are exactly the lists whose answer has `page_infos` (and, in `spec`, those
+    // that take the `page` parameter): the spec says which, not a list here.
     for op in OPERATIONS {
         let (_, example) = success_example(op.id);
         assert_eq!(

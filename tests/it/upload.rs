@@ -10,18 +10,16 @@ use std::{
 };
 
 use crate::common::{
-    client, error_example, form_example, same_json, strict_server, success_example, to_json,
-    ERROR_STATUSES, TOKEN,
+    client, error_example, error_responses, form_example, same_json, strict_server,
+    success_example, to_json, TOKEN,
 };
 use securities_api::{Client, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-/// The operation this module checks, by its own tests rather than through `ops::ALL`'s call:
-/// its multipart body is read part by part.
-pub const CHECKED: &[&str] = &[OP];
-
-const OP: &str = "create_bank_credit_note";
+/// The operation this module checks, by its own tests rather than from its row of
+/// `ops::ALL` (as `operations` does the others): its multipart body is read part by part.
+pub const OP: &str = "create_bank_credit_note";
 const PATH: &str = "/v1/bank_credit_notes";
 
 /// A small PDF, as bytes.
@@ -569,9 +567,14 @@ async fn a_validation_error_exposes_its_messages() {
 
 #[tokio::test]
 async fn every_shared_error_status_is_reported_under_a_prefix_too() {
+    let errors = error_responses(OP);
+    assert!(
+        !errors.is_empty(),
+        "the spec lists error statuses for the upload"
+    );
     for prefix in ["", "/gateway/securities"] {
-        for (status, name) in ERROR_STATUSES {
-            let body = error_example(name);
+        for (status, name) in &errors {
+            let (status, body) = (*status, error_example(name));
             let server = upload_server(prefix, status, &body, 1).await;
             let error = client(&server, prefix)
                 .create_bank_credit_note()

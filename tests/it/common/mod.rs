@@ -16,18 +16,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// The token the tests configure; the server checks it arrives as a bearer token.
 pub const TOKEN: &str = "test-token-0123456789";
 
-/// Every error status of the API's status table, with its response in the spec.
-pub const ERROR_STATUSES: [(u16, &str); 8] = [
-    (401, "Unauthorized"),
-    (403, "Forbidden"),
-    (404, "NotFound"),
-    (422, "UnprocessableEntity"),
-    (429, "TooManyRequests"),
-    (500, "InternalServerError"),
-    (502, "BadGateway"),
-    (503, "ServiceUnavailable"),
-];
-
 /// The spec, as JSON.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
@@ -38,7 +26,8 @@ pub fn spec() -> &'static Value {
     })
 }
 
-fn resolve(value: &Value) -> &Value {
+/// `value`, or what its `$ref` refers to in the spec.
+pub fn resolve(value: &Value) -> &Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
@@ -106,6 +95,34 @@ pub fn success_example(id: &str) -> (u16, Value) {
         "{id}: the {status} response has no example"
     );
     (status.parse().expect("numeric status"), example)
+}
+
+/// The generated entry of operation `id` in `securities_api::OPERATIONS`.
+pub fn generated(id: &str) -> &'static securities_api::Operation {
+    securities_api::OPERATIONS
+        .iter()
+        .find(|op| op.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in securities_api::OPERATIONS"))
+}
+
+/// The error statuses of operation `id` (`Operation::error_statuses`, read from the spec by
+/// codegen), each with the name of the shared response the spec refers to for it
+/// (`NotFound`), so that a test can answer with [`error_example`].
+pub fn error_responses(id: &str) -> Vec<(u16, String)> {
+    let (_, _, op) = operation(id);
+    generated(id)
+        .error_statuses
+        .iter()
+        .map(|status| {
+            let reference = op["responses"][status.to_string()]["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id} {status}: not a shared response"));
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .unwrap_or_else(|| panic!("{id} {status}: {reference} is not a shared response"));
+            (*status, name.to_string())
+        })
+        .collect()
 }
 
 /// A body for the shared error response `name` (such as `NotFound`), for the tests' servers
@@ -240,7 +257,8 @@ fn describe(request: &Request) -> String {
 
 /// Checks one operation end to end: with base URLs with and without a path prefix, the exact
 /// request reaches the server and the spec's example response decodes to the same JSON; then
-/// every shared error status comes back as an `Error` naming the operation, status and body.
+/// every error status of the operation (its `Operation::error_statuses`) comes back as an
+/// `Error` naming the operation, status and body.
 pub async fn check_operation(expect: Expect, call: Call) {
     let (status, example) = success_example(expect.op);
     let (spec_method, spec_path, _) = operation(expect.op);
@@ -294,10 +312,12 @@ pub async fn check_operation(expect: Expect, call: Call) {
         assert_eq!(received.len(), 1, "{}: exactly one request", expect.op);
         server.verify().await;
 
-        for (status, name) in ERROR_STATUSES {
+        let errors = error_responses(expect.op);
+        assert!(!errors.is_empty(), "{}: no error status", expect.op);
+        for (status, name) in errors {
             server.reset().await;
             mount_catch_all(&server).await;
-            let error_body = error_example(name);
+            let error_body = error_example(&name);
             Mock::given(matcher())
                 .respond_with(ResponseTemplate::new(status).set_body_json(&error_body))
                 .expect(1)
@@ -338,29 +358,6 @@ fn fits(template: &str, path: &str) -> bool {
             }
         })
 }
-
-/// Checks operation `id` with its call of [`ops::ALL`]: see [`check_operation`].
-pub async fn check(id: &str) {
-    let op = ops::get(id);
-    check_operation(op.expect(), op.calls.call).await;
-}
-
-/// One test per operation of a resource, named after it, that checks the operation with its
-/// call of [`ops::ALL`] ([`check`]); and the list of those operations as `CHECKED`, so that a
-/// test can tell that every operation is checked by one resource.
-macro_rules! check_operations {
-    ($($id:ident),+ $(,)?) => {
-        /// The operations whose calls of `ops::ALL` this module checks, one test each.
-        pub const CHECKED: &[&str] = &[$(stringify!($id)),+];
-        $(
-            #[tokio::test]
-            async fn $id() {
-                $crate::common::check(stringify!($id)).await;
-            }
-        )+
-    };
-}
-pub(crate) use check_operations;
 
 /// Compares two JSON values the way a typed round trip may legitimately change them: a null
 /// and an absent key are the same, and so are an empty list and an absent one; timestamps
@@ -409,10 +406,19 @@ pub const AWKWARD_NUMBER: &str = "CCB 2023/0042#1";
 /// [`AWKWARD_NUMBER`] as it must travel: percent-encoded, as one path segment.
 pub const AWKWARD_NUMBER_ON_THE_WIRE: &str = "CCB%202023%2F0042%231";
 
-/// Calls `op` (through `call`, which must ask for [`AWKWARD_NUMBER`]) and checks the raw path
-/// the server received, byte for byte: `parent` followed by one segment,
-/// [`AWKWARD_NUMBER_ON_THE_WIRE`], with no query and nothing cut off at the `#`.
-pub async fn check_escaped_number(op: &'static str, parent: &'static str, call: Call) {
+/// Asks the lookup by number `op` (its [`ops::Calls::by_number`]) for [`AWKWARD_NUMBER`] and
+/// checks the raw path the server received, byte for byte: the parent of the row's path
+/// followed by one segment, [`AWKWARD_NUMBER_ON_THE_WIRE`], with no query and nothing cut off
+/// at the `#`.
+pub async fn check_escaped_number(op: &'static ops::Op) {
+    let lookup = op.calls.by_number.unwrap_or_else(|| {
+        panic!(
+            "{}: a lookup by number, whose row of ops::ALL is not written with by_number!",
+            op.id
+        )
+    });
+    let (parent, _) = op.path.rsplit_once('/').expect("a path with a parent");
+    let op = op.id;
     let (status, example) = success_example(op);
     let server = strict_server().await;
     let expected = format!("{parent}/{AWKWARD_NUMBER_ON_THE_WIRE}");
@@ -423,7 +429,7 @@ pub async fn check_escaped_number(op: &'static str, parent: &'static str, call: 
         .expect(1)
         .mount(&server)
         .await;
-    let answer = call(client(&server, "")).await;
+    let answer = lookup(client(&server, ""), AWKWARD_NUMBER).await;
     let received = server.received_requests().await.unwrap_or_default();
     let paths: Vec<&str> = received.iter().map(|r| r.url.path()).collect();
     answer.unwrap_or_else(|e| panic!("{op}: {e:?}; the server received {paths:?}"));

@@ -1,29 +1,26 @@
-//! Every operation of the API, once: what the manual says of it (method, path, success status)
-//! and one realistic call of it through the client (the spec's request examples as bodies, ids
-//! and numbers of its examples as parameters), with the request that call must send.
+//! Every operation of the API, once: one realistic call of it through the client (the spec's
+//! request examples as bodies, ids and numbers of its examples as parameters), with the
+//! request that call must send. What the spec says of the operation (method, path template,
+//! statuses) is not repeated here: [`Op::operation`] reads it from the generated
+//! `securities_api::OPERATIONS`, and `tests/it/spec.rs` pins that to the manual.
 //!
-//! Every suite that goes through the whole API takes its calls from [`ALL`]: the per-resource
-//! checks ([`check`](super::check)), the no-panic property (`call()`), the Prism conformance
-//! suite (`send()` and `call()`), pagination (`stream()` and `pages()` of the lists) and the
-//! spec's coverage of the manual (method, path, status).
+//! Every suite that goes through the whole API takes its calls from [`ALL`]: the table-driven
+//! checks of `tests/it/operations.rs` (request, answer, errors, escaped numbers), the no-panic
+//! property (`call()`), the Prism conformance suite (`send()` and `call()`) and pagination
+//! (`stream()` and `pages()` of the lists). A plain JSON operation is checked by all of them
+//! once it has its row here.
 
 use futures::{future::BoxFuture, stream::BoxStream, FutureExt, StreamExt, TryStreamExt};
 use reqwest::header::HeaderMap;
-use securities_api::{types, Client, Error, ErrorKind, ResponseValue, SendError};
+use securities_api::{types, Client, Error, ErrorKind, Operation, ResponseValue, SendError};
 use serde_json::Value;
 
 use super::{request_body, request_example, to_json, Call, Expect};
 
-/// One operation: the manual's description of it and its call.
+/// One operation: its call and the request the call sends.
 pub struct Op {
     /// The operationId.
     pub id: &'static str,
-    /// The HTTP method, as the manual gives it.
-    pub method: &'static str,
-    /// The path template, as the manual gives it (`/v1/proposals/{id}`).
-    pub template: &'static str,
-    /// The success status, as the manual gives it.
-    pub status: u16,
     /// The path [`Calls`] request, without the base URL's prefix (`/v1/proposals/5120`).
     pub path: &'static str,
     /// The exact query [`Calls`] send, in any order.
@@ -41,7 +38,13 @@ pub struct Calls {
     pub send: SendCall,
     /// For a paginated list: its pages, followed from the first one.
     pub list: Option<List>,
+    /// For a lookup by number (`.../bynumber/{number}`): the same call with any number, so
+    /// that a test can ask for one that must be escaped.
+    pub by_number: Option<ByNumber>,
 }
+
+/// A lookup by number, with the number to ask for.
+pub type ByNumber = fn(Client, &'static str) -> BoxFuture<'static, Result<Value, Error>>;
 
 /// A call finished with `send()`.
 pub type SendCall = fn(Client) -> BoxFuture<'static, Sent>;
@@ -74,11 +77,16 @@ pub struct List {
 pub type Pages = for<'a> fn(&'a Client) -> BoxStream<'a, Result<Value, Error>>;
 
 impl Op {
+    /// The generated entry of the operation: method, path template, statuses.
+    pub fn operation(&self) -> &'static Operation {
+        super::generated(self.id)
+    }
+
     /// What the server must receive from [`Calls::call`].
     pub fn expect(&self) -> Expect {
         Expect {
             op: self.id,
-            method: self.method,
+            method: self.operation().method,
             path: self.path,
             query: self.query,
             body: !request_example(self.id).is_null(),
@@ -137,6 +145,7 @@ macro_rules! request {
             call: |$c| async move { $request.call().await.map(to_json) }.boxed(),
             send: |$c| async move { $request.send().await.map(answer) }.boxed(),
             list: None,
+            by_number: None,
         }
     };
 }
@@ -163,6 +172,33 @@ macro_rules! list {
                     pages
                 },
             }),
+            by_number: None,
+        }
+    };
+}
+
+/// The [`Calls`] of a lookup by number, `|c, number| c.get_proposal_by_number().number(number),
+/// number = "CCB-2023-0042"`: `call()` and `send()` with that number, and the lookup itself for
+/// any other number.
+macro_rules! by_number {
+    (|$c:ident, $n:ident| $request:expr, number = $number:literal) => {
+        Calls {
+            call: |$c| {
+                async move {
+                    let $n = $number;
+                    $request.call().await.map(to_json)
+                }
+                .boxed()
+            },
+            send: |$c| {
+                async move {
+                    let $n = $number;
+                    $request.send().await.map(answer)
+                }
+                .boxed()
+            },
+            list: None,
+            by_number: Some(|$c, $n| async move { $request.call().await.map(to_json) }.boxed()),
         }
     };
 }
@@ -174,6 +210,7 @@ macro_rules! upload {
             call: |$c| async move { $request.call().await.map(to_json) }.boxed(),
             send: |$c| async move { upload_outcome($request.call().await) }.boxed(),
             list: None,
+            by_number: None,
         }
     };
 }
@@ -181,21 +218,15 @@ macro_rules! upload {
 /// Every operation of the spec, in the spec's order.
 // The legacy bridge is deprecated, and still part of the API to check.
 #[allow(deprecated)]
-pub static ALL: [Op; 46] = [
+pub static ALL: &[Op] = &[
     Op {
         id: "list_proposals",
-        method: "GET",
-        template: "/v1/proposals",
-        status: 200,
         path: "/v1/proposals",
         query: &[("page", "2")],
         calls: list!(|c| c.list_proposals(), page = 2),
     },
     Op {
         id: "create_proposal",
-        method: "POST",
-        template: "/v1/proposals",
-        status: 201,
         path: "/v1/proposals",
         query: &[],
         calls: request!(|c| c
@@ -204,36 +235,27 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_proposal",
-        method: "GET",
-        template: "/v1/proposals/{id}",
-        status: 200,
         path: "/v1/proposals/5120",
         query: &[],
         calls: request!(|c| c.get_proposal().id(5120)),
     },
     Op {
         id: "get_proposal_by_number",
-        method: "GET",
-        template: "/v1/proposals/bynumber/{number}",
-        status: 200,
         path: "/v1/proposals/bynumber/CCB-2023-0042",
         query: &[],
-        calls: request!(|c| c.get_proposal_by_number().number("CCB-2023-0042")),
+        calls: by_number!(
+            |c, number| c.get_proposal_by_number().number(number),
+            number = "CCB-2023-0042"
+        ),
     },
     Op {
         id: "list_signers",
-        method: "GET",
-        template: "/v1/signers",
-        status: 200,
         path: "/v1/signers",
         query: &[("page", "2")],
         calls: list!(|c| c.list_signers(), page = 2),
     },
     Op {
         id: "create_signer",
-        method: "POST",
-        template: "/v1/signers",
-        status: 201,
         path: "/v1/signers",
         query: &[],
         calls: request!(|c| c
@@ -242,18 +264,12 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_signer",
-        method: "GET",
-        template: "/v1/signers/{id}",
-        status: 200,
         path: "/v1/signers/209",
         query: &[],
         calls: request!(|c| c.get_signer().id(209)),
     },
     Op {
         id: "get_signer_by_key",
-        method: "GET",
-        template: "/v1/signers/bykey/{key}",
-        status: 200,
         path: "/v1/signers/bykey/2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10",
         query: &[],
         calls: request!(|c| c
@@ -262,18 +278,12 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "list_document_signers",
-        method: "GET",
-        template: "/v1/documents/{document_id}/signers",
-        status: 200,
         path: "/v1/documents/7781/signers",
         query: &[("page", "1")],
         calls: list!(|c| c.list_document_signers().document_id(7781), page = 1),
     },
     Op {
         id: "create_document_signer",
-        method: "POST",
-        template: "/v1/documents/{document_id}/signers",
-        status: 201,
         path: "/v1/documents/7781/signers",
         query: &[],
         calls: request!(|c| c
@@ -285,18 +295,12 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_document_signer",
-        method: "GET",
-        template: "/v1/documents/{document_id}/signers/{id}",
-        status: 200,
         path: "/v1/documents/7781/signers/209",
         query: &[],
         calls: request!(|c| c.get_document_signer().document_id(7781).id(209)),
     },
     Op {
         id: "get_document_signer_by_key",
-        method: "GET",
-        template: "/v1/documents/{document_id}/signers/bykey/{key}",
-        status: 200,
         path: "/v1/documents/7781/signers/bykey/2b6e0f93-4d1a-4c87-b5e2-8f3a9c7d6e10",
         query: &[],
         calls: request!(|c| c
@@ -306,9 +310,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_document_by_key",
-        method: "GET",
-        template: "/v1/documents/bykey/{key}",
-        status: 200,
         path: "/v1/documents/bykey/0c8e6a52-3b7d-4e19-a2f4-91d5b6c3e820",
         query: &[],
         calls: request!(|c| c
@@ -317,9 +318,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "list_bank_credit_notes",
-        method: "GET",
-        template: "/v1/bank_credit_notes",
-        status: 200,
         path: "/v1/bank_credit_notes",
         query: &[("number", "CCB-2023-0042"), ("page", "1")],
         calls: list!(
@@ -329,9 +327,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "create_bank_credit_note",
-        method: "POST",
-        template: "/v1/bank_credit_notes",
-        status: 201,
         path: "/v1/bank_credit_notes",
         query: &[],
         calls: upload!(|c| c
@@ -347,54 +342,39 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_bank_credit_note",
-        method: "GET",
-        template: "/v1/bank_credit_notes/{id}",
-        status: 200,
         path: "/v1/bank_credit_notes/931",
         query: &[],
         calls: request!(|c| c.get_bank_credit_note().id(931)),
     },
     Op {
         id: "get_bank_credit_note_by_number",
-        method: "GET",
-        template: "/v1/bank_credit_notes/bynumber/{number}",
-        status: 200,
         path: "/v1/bank_credit_notes/bynumber/CCB-2023-0042",
         query: &[],
-        calls: request!(|c| c.get_bank_credit_note_by_number().number("CCB-2023-0042")),
+        calls: by_number!(
+            |c, number| c.get_bank_credit_note_by_number().number(number),
+            number = "CCB-2023-0042"
+        ),
     },
     Op {
         id: "list_arrangements",
-        method: "GET",
-        template: "/v1/arrangements",
-        status: 200,
         path: "/v1/arrangements",
         query: &[("page", "1")],
         calls: list!(|c| c.list_arrangements(), page = 1),
     },
     Op {
         id: "get_arrangement",
-        method: "GET",
-        template: "/v1/arrangements/{id}",
-        status: 200,
         path: "/v1/arrangements/15",
         query: &[],
         calls: request!(|c| c.get_arrangement().id(15)),
     },
     Op {
         id: "list_assignments",
-        method: "GET",
-        template: "/v1/assignments",
-        status: 200,
         path: "/v1/assignments",
         query: &[],
         calls: request!(|c| c.list_assignments()),
     },
     Op {
         id: "create_assignment",
-        method: "POST",
-        template: "/v1/assignments",
-        status: 201,
         path: "/v1/assignments",
         query: &[],
         calls: request!(|c| c.create_assignment().body(
@@ -403,36 +383,27 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_assignment",
-        method: "GET",
-        template: "/v1/assignments/{id}",
-        status: 200,
         path: "/v1/assignments/61",
         query: &[],
         calls: request!(|c| c.get_assignment().id(61)),
     },
     Op {
         id: "get_assignment_by_number",
-        method: "GET",
-        template: "/v1/assignments/bynumber/{number}",
-        status: 200,
         path: "/v1/assignments/bynumber/TC-2023-061",
         query: &[],
-        calls: request!(|c| c.get_assignment_by_number().number("TC-2023-061")),
+        calls: by_number!(
+            |c, number| c.get_assignment_by_number().number(number),
+            number = "TC-2023-061"
+        ),
     },
     Op {
         id: "list_batches",
-        method: "GET",
-        template: "/v1/batches",
-        status: 200,
         path: "/v1/batches",
         query: &[("page", "1")],
         calls: list!(|c| c.list_batches(), page = 1),
     },
     Op {
         id: "create_batch",
-        method: "POST",
-        template: "/v1/batches",
-        status: 201,
         path: "/v1/batches",
         query: &[],
         calls: request!(|c| c
@@ -441,27 +412,18 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_batch",
-        method: "GET",
-        template: "/v1/batches/{id}",
-        status: 200,
         path: "/v1/batches/402",
         query: &[],
         calls: request!(|c| c.get_batch().id(402)),
     },
     Op {
         id: "list_security_batches",
-        method: "GET",
-        template: "/v1/batches/{batch_id}/security_batches",
-        status: 200,
         path: "/v1/batches/402/security_batches",
         query: &[("page", "1")],
         calls: list!(|c| c.list_security_batches().batch_id(402), page = 1),
     },
     Op {
         id: "create_security_batch",
-        method: "POST",
-        template: "/v1/batches/{batch_id}/security_batches",
-        status: 201,
         path: "/v1/batches/402/security_batches",
         query: &[],
         calls: request!(
@@ -472,45 +434,33 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_security_batch",
-        method: "GET",
-        template: "/v1/batches/{batch_id}/security_batches/{id}",
-        status: 200,
         path: "/v1/batches/402/security_batches/1207",
         query: &[],
         calls: request!(|c| c.get_security_batch().batch_id(402).id(1207)),
     },
     Op {
         id: "list_duplicates",
-        method: "GET",
-        template: "/v1/duplicates",
-        status: 200,
         path: "/v1/duplicates",
         query: &[("number", "DM-2023-0310"), ("page", "1")],
         calls: list!(|c| c.list_duplicates().number("DM-2023-0310"), page = 1),
     },
     Op {
         id: "get_duplicate",
-        method: "GET",
-        template: "/v1/duplicates/{id}",
-        status: 200,
         path: "/v1/duplicates/350",
         query: &[],
         calls: request!(|c| c.get_duplicate().id(350)),
     },
     Op {
         id: "get_duplicate_by_number",
-        method: "GET",
-        template: "/v1/duplicates/bynumber/{number}",
-        status: 200,
         path: "/v1/duplicates/bynumber/DM-2023-0310",
         query: &[],
-        calls: request!(|c| c.get_duplicate_by_number().number("DM-2023-0310")),
+        calls: by_number!(
+            |c, number| c.get_duplicate_by_number().number(number),
+            number = "DM-2023-0310"
+        ),
     },
     Op {
         id: "list_duplicate_security_batches",
-        method: "GET",
-        template: "/v1/batches/{batch_id}/duplicates/security_batches",
-        status: 200,
         path: "/v1/batches/415/duplicates/security_batches",
         query: &[("page", "1")],
         calls: list!(
@@ -520,9 +470,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "create_duplicate_security_batch",
-        method: "POST",
-        template: "/v1/batches/{batch_id}/duplicates/security_batches",
-        status: 201,
         path: "/v1/batches/415/duplicates/security_batches",
         query: &[],
         calls: request!(|c| c.create_duplicate_security_batch().batch_id(415).body(
@@ -533,27 +480,18 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_duplicate_security_batch",
-        method: "GET",
-        template: "/v1/batches/{batch_id}/duplicates/security_batches/{id}",
-        status: 200,
         path: "/v1/batches/415/duplicates/security_batches/1310",
         query: &[],
         calls: request!(|c| c.get_duplicate_security_batch().batch_id(415).id(1310)),
     },
     Op {
         id: "list_signer_links",
-        method: "GET",
-        template: "/v1/lists",
-        status: 200,
         path: "/v1/lists",
         query: &[("page", "1")],
         calls: list!(|c| c.list_signer_links(), page = 1),
     },
     Op {
         id: "link_signer",
-        method: "POST",
-        template: "/v1/lists",
-        status: 201,
         path: "/v1/lists",
         query: &[],
         calls: request!(|c| c
@@ -562,18 +500,12 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "get_signer_link",
-        method: "GET",
-        template: "/v1/lists/{id}",
-        status: 200,
         path: "/v1/lists/877",
         query: &[],
         calls: request!(|c| c.get_signer_link().id(877)),
     },
     Op {
         id: "legacy_create_proposal",
-        method: "POST",
-        template: "/legacy/proposals",
-        status: 201,
         path: "/legacy/proposals",
         query: &[],
         calls: request!(|c| c.legacy_create_proposal().body(request_body::<
@@ -582,18 +514,12 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "legacy_get_security",
-        method: "GET",
-        template: "/legacy/securities/{id}",
-        status: 200,
         path: "/legacy/securities/931",
         query: &[],
         calls: request!(|c| c.legacy_get_security().id(931)),
     },
     Op {
         id: "legacy_create_assignment",
-        method: "POST",
-        template: "/legacy/assignments",
-        status: 201,
         path: "/legacy/assignments",
         query: &[],
         calls: request!(|c| c.legacy_create_assignment().body(request_body::<
@@ -604,27 +530,18 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "legacy_get_assignment",
-        method: "GET",
-        template: "/legacy/assignments/{id}",
-        status: 200,
         path: "/legacy/assignments/58",
         query: &[],
         calls: request!(|c| c.legacy_get_assignment().id(58)),
     },
     Op {
         id: "legacy_cancel_assignment",
-        method: "POST",
-        template: "/legacy/assignments/{id}/cancel",
-        status: 200,
         path: "/legacy/assignments/58/cancel",
         query: &[],
         calls: request!(|c| c.legacy_cancel_assignment().id(58)),
     },
     Op {
         id: "legacy_create_signer",
-        method: "POST",
-        template: "/legacy/signers",
-        status: 201,
         path: "/legacy/signers",
         query: &[],
         calls: request!(|c| c.legacy_create_signer().body(request_body::<
@@ -633,9 +550,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "legacy_link_signer",
-        method: "POST",
-        template: "/legacy/signers/{signer_id}/lists",
-        status: 201,
         path: "/legacy/signers/312/lists",
         query: &[],
         calls: request!(
@@ -646,9 +560,6 @@ pub static ALL: [Op; 46] = [
     },
     Op {
         id: "legacy_execute_assignment",
-        method: "POST",
-        template: "/legacy/contracts",
-        status: 202,
         path: "/legacy/contracts",
         query: &[],
         calls: request!(|c| c.legacy_execute_assignment().body(request_body::<
