@@ -286,7 +286,7 @@ fn parameters(doc: &Value, op: &super::walk::Operation<'_>, problem: &mut impl F
     }
 }
 
-#[cfg(all(test, feature = "generate"))]
+#[cfg(test)]
 mod tests {
     #[test]
     fn handwritten_is_codegen_s_list() {
