@@ -121,7 +121,7 @@ pub fn json(yaml: &str) -> Result<String, String> {
         spec::parse_yaml(yaml).map_err(|e| format!("{}: {}", spec::DEFAULT_SPEC, e.message))?;
     let info = doc
         .get_mut("info")
-        .and_then(serde_yaml::Value::as_mapping_mut)
+        .and_then(serde_norway::Value::as_mapping_mut)
         .ok_or_else(|| format!("{}: `info` is not a mapping", spec::DEFAULT_SPEC))?;
     info.insert("x-generated".into(), JSON_NOTE.into());
     let mut text = serde_json::to_string_pretty(&doc)
