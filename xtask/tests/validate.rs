@@ -317,7 +317,7 @@ fn rule_6_multipart_needs_a_handwritten_builder() {
         1,
         &[
             "upload_thing: request body `multipart/form-data` is not supported by progenitor: \
-           implement the operation in src/ and list it in HANDWRITTEN (codegen/handwritten.rs)",
+             implement the operation in src/ and mark it `x-handwritten` in the spec, saying why",
         ],
     );
 }
