@@ -112,7 +112,11 @@ mod tests {
         let openapiv3::ReferenceOr::Item(item) = upload else {
             unreachable!()
         };
-        item.post.as_mut().unwrap().extensions.shift_remove(EXTENSION);
+        item.post
+            .as_mut()
+            .unwrap()
+            .extensions
+            .shift_remove(EXTENSION);
         let error = without_handwritten(&spec).expect_err("refused");
         assert!(
             error.contains("create_bank_credit_note") && error.contains(EXTENSION),

@@ -101,10 +101,7 @@ pub fn add_calls(file: &mut syn::File, operations: &[Operation]) -> Result<usize
             Err(e) => errors.push(format!("{}: {e}", block.self_ty.to_token_stream())),
         }
     }
-    let generated = operations
-        .iter()
-        .filter(|op| !op.handwritten)
-        .count();
+    let generated = operations.iter().filter(|op| !op.handwritten).count();
     if !errors.is_empty() || added != generated {
         return Err(format!(
             "progenitor's output changed shape: `call()` added to {added} of {generated} \

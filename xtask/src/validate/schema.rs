@@ -67,7 +67,10 @@ impl<'d> Validator<'d> {
     }
 
     fn rewrite_components(mut self) -> Self {
-        let schemas = self.doc.pointer("/components/schemas").and_then(Value::as_object);
+        let schemas = self
+            .doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
         let rewritten: Map<String, Value> = schemas
             .into_iter()
             .flatten()

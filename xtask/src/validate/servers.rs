@@ -35,9 +35,9 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 at("url"),
                 format!("`{url}` is not an https URL: the token must not travel in clear"),
             )),
-            Some(url) if urls.contains(&url.trim_end_matches('/')) => problems.push(
-                Problem::new(at("url"), format!("`{url}` is listed twice")),
-            ),
+            Some(url) if urls.contains(&url.trim_end_matches('/')) => {
+                problems.push(Problem::new(at("url"), format!("`{url}` is listed twice")))
+            }
             Some(url) => urls.push(url.trim_end_matches('/')),
             None => problems.push(Problem::new(at("url"), "missing")),
         }

@@ -38,7 +38,9 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             match shared.iter().find(|(known, _)| *known == r) {
                 Some((_, status)) if status != code => problems.push(Problem::new(
                     op.label(),
-                    format!("response {code} references {r}, which other operations use for {status}"),
+                    format!(
+                        "response {code} references {r}, which other operations use for {status}"
+                    ),
                 )),
                 Some(_) => {}
                 None => shared.push((r, code.as_str())),
