@@ -31,8 +31,9 @@ usage: cargo xtask <task>
 
 tasks:
   validate [SPEC]     check the OpenAPI document (default: openapi/securities-api.yaml)
-  generate [--check]  regenerate openapi/securities-api.json and generated/client.rs from
-                      the spec; with --check, change nothing and fail on any drift
+  generate [--check]  regenerate openapi/securities-api.json and generated/ (client.rs,
+                      mock.rs, cli.rs) from the spec; with --check, change nothing and
+                      fail on any drift
   lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
                       install them first with `npm ci`
   docs [--check] [--spec SPEC] [--out DIR]
