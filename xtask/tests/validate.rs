@@ -316,8 +316,10 @@ fn rule_8_keyword_typos() {
 fn rule_6_multipart_needs_a_handwritten_builder() {
     fails_with(
         "rule6-multipart.yaml",
-        1,
+        2,
         &[
+            "get_thing: `x-handwritten` must say, in a sentence, why the operation is written \
+             by hand",
             "upload_thing: request body `multipart/form-data` is not supported by progenitor: \
              implement the operation in src/ and mark it `x-handwritten` in the spec, saying why",
         ],

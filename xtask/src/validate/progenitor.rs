@@ -143,6 +143,12 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 ));
             }
         }
+        let reason = op.value.get(HANDWRITTEN);
+        if reason.is_some_and(|r| r.as_str().is_none_or(|r| r.trim().is_empty())) {
+            problem(format!(
+                "`{HANDWRITTEN}` must say, in a sentence, why the operation is written by hand"
+            ));
+        }
         if let Some(body) = op
             .value
             .get("requestBody")
