@@ -15,6 +15,8 @@ pub struct Operation {
     pub errors: Vec<u16>,
     pub deprecated: bool,
     pub paginated: bool,
+    /// Marked `x-handwritten` in the spec: `src/` implements it, progenitor does not see it.
+    pub handwritten: bool,
 }
 
 /// Every operation, in the order of the spec's paths.
@@ -71,6 +73,7 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 errors,
                 deprecated: op.deprecated,
                 paginated,
+                handwritten: super::handwritten::is_handwritten(op),
             });
         }
     }
@@ -262,5 +265,6 @@ mod tests {
             (201, "WidgetEnvelope")
         );
         assert!(ops[0].paginated && !ops[2].paginated && ops[4].deprecated);
+        assert!(ops[3].handwritten && ops.iter().filter(|o| o.handwritten).count() == 1);
     }
 }

@@ -1,12 +1,23 @@
-//! Operations the hand-written layer implements because progenitor cannot: it has no
-//! `multipart/form-data` request bodies. They are left out of what progenitor sees, and
-//! their builders (from `src/`) are re-exported into `builder`.
+//! Operations the hand-written layer implements because progenitor cannot: the spec marks
+//! them `x-handwritten` (a multipart/form-data body, which progenitor cannot send). They are
+//! left out of what progenitor sees, and their builders (from `src/`) are re-exported into
+//! `builder`.
 
-/// Each hand-written operation's id and its builder in `src/`.
-pub const HANDWRITTEN: &[(&str, &str)] = &[(
-    "create_bank_credit_note",
-    "crate::upload::CreateBankCreditNote",
-)];
+use super::analysis::Operation;
+
+/// The extension that marks an operation as written by hand; its value says why.
+pub const EXTENSION: &str = "x-handwritten";
+
+/// The module of `src/` with the hand-written builders, each named as progenitor names a
+/// builder: the operationId in CamelCase.
+const BUILDERS: &str = "crate::upload";
+
+/// Whether the spec marks the operation as written by hand.
+pub fn is_handwritten(op: &openapiv3::Operation) -> bool {
+    op.extensions
+        .get(EXTENSION)
+        .is_some_and(|v| !v.is_null() && v != &serde_json::Value::Bool(false))
+}
 
 /// Whether an operation's request body is `multipart/form-data`.
 fn is_multipart(op: &openapiv3::Operation) -> bool {
@@ -14,8 +25,8 @@ fn is_multipart(op: &openapiv3::Operation) -> bool {
         if body.content.keys().any(|k| k.starts_with("multipart/form-data")))
 }
 
-/// The spec without the operations of [`HANDWRITTEN`]; any other multipart operation is an
-/// error, since nothing would generate it.
+/// The spec without the operations marked `x-handwritten`; any other multipart operation is
+/// an error, since nothing would generate it.
 pub fn without_handwritten(spec: &openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI, String> {
     let mut spec = spec.clone();
     for (path, item) in spec.paths.paths.iter_mut() {
@@ -30,15 +41,13 @@ pub fn without_handwritten(spec: &openapiv3::OpenAPI) -> Result<openapiv3::OpenA
             ("patch", &mut item.patch),
         ] {
             let Some(op) = slot.as_ref() else { continue };
-            let id = op.operation_id.clone().unwrap_or_default();
-            let handwritten = HANDWRITTEN.iter().any(|(h, _)| *h == id);
-            if handwritten {
+            if is_handwritten(op) {
                 *slot = None;
             } else if is_multipart(op) {
                 return Err(format!(
-                    "{id} ({} {path}) has a multipart/form-data body, which progenitor cannot \
-                     generate: implement it in src/ and list it in HANDWRITTEN \
-                     (codegen/handwritten.rs)",
+                    "{} ({} {path}) has a multipart/form-data body, which progenitor cannot \
+                     generate: implement it in src/ and mark it `{EXTENSION}` in the spec",
+                    op.operation_id.as_deref().unwrap_or_default(),
                     method.to_uppercase()
                 ));
             }
@@ -47,13 +56,27 @@ pub fn without_handwritten(spec: &openapiv3::OpenAPI) -> Result<openapiv3::OpenA
     Ok(spec)
 }
 
+/// The builder type progenitor would give the operation `id`: `create_x` -> `CreateX`.
+fn builder_name(id: &str) -> String {
+    id.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect()
+}
+
 /// Re-exports the hand-written builders into progenitor's `builder` module, beside the
 /// generated ones.
-pub fn add_builders(file: &mut syn::File) -> Result<(), String> {
+pub fn add_builders(file: &mut syn::File, operations: &[Operation]) -> Result<(), String> {
     let module = super::module_mut(file, "builder")?;
-    for (id, path) in HANDWRITTEN {
+    for op in operations.iter().filter(|op| op.handwritten) {
+        let id = &op.id;
+        let path = format!("{BUILDERS}::{}", builder_name(id));
         let path: syn::Path =
-            syn::parse_str(path).map_err(|e| format!("HANDWRITTEN path of {id}: {e}"))?;
+            syn::parse_str(&path).map_err(|e| format!("the builder of {id}, `{path}`: {e}"))?;
         let doc = format!(
             "Builder for [`Client::{id}`](super::Client::{id}), written by hand in `src/`."
         );
@@ -76,20 +99,28 @@ mod tests {
         assert_eq!(ops.len(), 4);
 
         let mut file = crate::codegen::testing::client();
-        add_builders(&mut file).expect("has a builder module");
+        let all = crate::codegen::analysis::operations(&spec).expect("reads");
+        add_builders(&mut file, &all).expect("has a builder module");
         let code = prettyplease::unparse(&file);
         assert!(code.contains("pub use crate::upload::CreateBankCreditNote;"));
     }
 
     #[test]
-    fn another_multipart_operation_is_an_error() {
+    fn an_unmarked_multipart_operation_is_an_error() {
         let mut spec = crate::codegen::testing::fixture();
         let upload = spec.paths.paths.get_mut("/v1/bank_credit_notes").unwrap();
         let openapiv3::ReferenceOr::Item(item) = upload else {
             unreachable!()
         };
-        item.post.as_mut().unwrap().operation_id = Some("other_upload".into());
+        item.post
+            .as_mut()
+            .unwrap()
+            .extensions
+            .shift_remove(EXTENSION);
         let error = without_handwritten(&spec).expect_err("refused");
-        assert!(error.contains("other_upload"), "{error}");
+        assert!(
+            error.contains("create_bank_credit_note") && error.contains(EXTENSION),
+            "{error}"
+        );
     }
 }

@@ -5,7 +5,6 @@
 //! search.
 
 use super::analysis::Operation;
-use super::handwritten::HANDWRITTEN;
 use quote::{format_ident, quote, ToTokens};
 
 pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
@@ -42,7 +41,7 @@ pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
     }];
     for (index, op) in operations.iter().enumerate() {
         // The generated builders get their `call()` from `add_calls`.
-        if !HANDWRITTEN.iter().any(|(id, _)| *id == op.id) {
+        if !op.handwritten {
             continue;
         }
         let index = proc_macro2::Literal::usize_unsuffixed(index);
@@ -102,10 +101,7 @@ pub fn add_calls(file: &mut syn::File, operations: &[Operation]) -> Result<usize
             Err(e) => errors.push(format!("{}: {e}", block.self_ty.to_token_stream())),
         }
     }
-    let generated = operations
-        .iter()
-        .filter(|op| !HANDWRITTEN.iter().any(|(id, _)| *id == op.id))
-        .count();
+    let generated = operations.iter().filter(|op| !op.handwritten).count();
     if !errors.is_empty() || added != generated {
         return Err(format!(
             "progenitor's output changed shape: `call()` added to {added} of {generated} \

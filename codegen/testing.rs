@@ -3,7 +3,7 @@
 
 /// The small spec of `fixtures/small.yaml`.
 pub fn fixture() -> openapiv3::OpenAPI {
-    serde_yaml::from_str(include_str!("fixtures/small.yaml")).expect("the fixture parses")
+    serde_norway::from_str(include_str!("fixtures/small.yaml")).expect("the fixture parses")
 }
 
 /// progenitor's client for the fixture, parsed, before any edit of ours.

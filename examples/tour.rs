@@ -308,7 +308,7 @@ mod mock {
     const SPEC: &str = include_str!("../openapi/securities-api.yaml");
 
     pub async fn start() -> super::Result<MockServer> {
-        let spec: Value = serde_yaml::from_str(SPEC)?;
+        let spec: Value = serde_norway::from_str(SPEC)?;
         let server = MockServer::start().await;
         let paths = spec["paths"].as_object().ok_or("the spec has no paths")?;
         for (template, item) in paths {

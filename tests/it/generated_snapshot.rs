@@ -1,14 +1,42 @@
-//! The reviewable snapshot `generated/client.rs` is the code that build.rs generated for this
-//! build, byte for byte (both come from `codegen/`).
+//! The reviewable snapshots in `generated/` are the code that build.rs generated for this
+//! build, byte for byte (both come from `codegen/`): the client, and the code of the `mock`
+//! and `cli` features when they are on (build.rs generates it only then).
+
+/// Fails unless the snapshot `name` (under `generated/`) is the compiled code.
+fn same(name: &str, compiled: &str, snapshot: &str) {
+    assert!(
+        compiled == snapshot,
+        "generated/{name} is out of date with openapi/securities-api.yaml: \
+         run `cargo xtask generate` and commit the result"
+    );
+}
 
 #[test]
 fn the_snapshot_is_the_compiled_client() {
-    let compiled = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
-    let snapshot = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/client.rs"));
-    assert!(
-        compiled == snapshot,
-        "generated/client.rs is out of date with openapi/securities-api.yaml: \
-         run `cargo xtask generate` and commit the result"
+    same(
+        "client.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/client.rs")),
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/client.rs")),
+    );
+}
+
+#[cfg(feature = "mock")]
+#[test]
+fn the_snapshot_is_the_compiled_mock() {
+    same(
+        "mock.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/mock.rs")),
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/mock.rs")),
+    );
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_snapshot_is_the_compiled_cli() {
+    same(
+        "cli.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/cli.rs")),
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/cli.rs")),
     );
 }
 
@@ -17,8 +45,8 @@ fn the_snapshot_is_the_compiled_client() {
 /// `cargo xtask generate --check`), not silently in a build that ignores the edit.
 #[test]
 fn the_json_spec_is_the_yaml() {
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(include_str!("../../openapi/securities-api.yaml")).expect("YAML");
+    let yaml: serde_norway::Value =
+        serde_norway::from_str(include_str!("../../openapi/securities-api.yaml")).expect("YAML");
     let yaml = serde_json::to_value(yaml).expect("representable as JSON");
     let mut json: serde_json::Value =
         serde_json::from_str(include_str!("../../openapi/securities-api.json")).expect("JSON");

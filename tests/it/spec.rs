@@ -125,8 +125,8 @@ fn the_client_lists_the_operations_in_the_order_of_the_spec() {
     let generated: Vec<&str> = securities_api::OPERATIONS.iter().map(|op| op.id).collect();
     // The YAML document itself, whose maps keep their order (the JSON view sorts its keys).
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/securities-api.yaml");
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML");
+    let yaml: serde_norway::Value =
+        serde_norway::from_str(&std::fs::read_to_string(path).expect("the spec")).expect("YAML");
     let mut spec = Vec::new();
     for (_, item) in yaml["paths"].as_mapping().expect("paths") {
         for (_, op) in item.as_mapping().expect("path item") {

@@ -12,12 +12,10 @@
 // xtask reads only the code, not the counts that build.rs prints.
 #[path = "../../codegen/mod.rs"]
 #[allow(dead_code)]
-#[cfg(feature = "generate")]
 mod codegen;
 
 mod breaking;
 mod docs;
-#[cfg(feature = "generate")]
 mod generate;
 mod lint;
 mod manual;
@@ -33,9 +31,9 @@ usage: cargo xtask <task>
 
 tasks:
   validate [SPEC]     check the OpenAPI document (default: openapi/securities-api.yaml)
-  generate [--check]  regenerate openapi/securities-api.json and generated/client.rs from
-                      the spec; with --check, change nothing and fail on any drift (the
-                      first run builds the generator, progenitor: `--features generate`)
+  generate [--check]  regenerate openapi/securities-api.json and generated/ (client.rs,
+                      mock.rs, cli.rs) from the spec; with --check, change nothing and
+                      fail on any drift
   lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
                       install them first with `npm ci`
   docs [--check] [--spec SPEC] [--out DIR]
@@ -63,8 +61,8 @@ fn main() -> ExitCode {
             _ => usage_error("validate takes at most one SPEC path"),
         },
         Some("generate") => match rest {
-            [] => generate_command(&root, false),
-            [flag] if flag == "--check" => generate_command(&root, true),
+            [] => generate::run(&root, false),
+            [flag] if flag == "--check" => generate::run(&root, true),
             _ => usage_error("generate takes only --check"),
         },
         Some("lint") if rest.is_empty() => lint::run(&root),
@@ -125,49 +123,6 @@ fn docs_command(root: &Path, args: &[String]) -> ExitCode {
         }
     }
     docs::run(root, &options)
-}
-
-#[cfg(feature = "generate")]
-fn generate_command(root: &Path, check: bool) -> ExitCode {
-    generate::run(root, check)
-}
-
-/// Built without the generator (the `generate` feature, most of a clean build), the xtask
-/// runs itself again with it: `cargo run --package xtask --features generate -- generate`.
-#[cfg(not(feature = "generate"))]
-fn generate_command(root: &Path, check: bool) -> ExitCode {
-    // Set for the run with the feature: that it arrives here means the feature did not
-    // reach the binary, and running again would loop.
-    const AGAIN: &str = "XTASK_GENERATE_AGAIN";
-    if std::env::var_os(AGAIN).is_some() {
-        eprintln!("generate: built with `--features generate`, yet without the generator");
-        return ExitCode::FAILURE;
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = std::process::Command::new(cargo);
-    command.env(AGAIN, "1").current_dir(root).args([
-        "run",
-        "--quiet",
-        "--package",
-        "xtask",
-        "--features",
-        "generate",
-        "--",
-        "generate",
-    ]);
-    if check {
-        command.arg("--check");
-    }
-    match command.status() {
-        Ok(status) => match status.code().and_then(|c| u8::try_from(c).ok()) {
-            Some(code) => ExitCode::from(code),
-            None => ExitCode::FAILURE,
-        },
-        Err(e) => {
-            eprintln!("generate: cannot run cargo to build the generator: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -14,17 +14,17 @@ pub struct ParseError {
 
 /// Parses YAML text, keeping the document order of mappings (for the JSON rendering).
 ///
-/// serde_yaml rejects duplicate mapping keys here, with their position, instead of keeping
+/// serde_norway rejects duplicate mapping keys here, with their position, instead of keeping
 /// the last one silently.
-pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, ParseError> {
-    let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+pub fn parse_yaml(text: &str) -> Result<serde_norway::Value, ParseError> {
+    let mut value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
         let location = e.location();
         let mut error = ParseError {
             line: location.as_ref().map(|l| l.line()),
             column: location.as_ref().map(|l| l.column()),
             message: strip_location(&e.to_string()),
         };
-        // serde_yaml places a duplicate key at the start of its mapping; point at the
+        // serde_norway places a duplicate key at the start of its mapping; point at the
         // duplicate itself when the mapping is in block style.
         if let (Some(line), Some(column), Some(key)) =
             (error.line, error.column, duplicate_key(&error.message))
@@ -46,11 +46,11 @@ pub fn parse_yaml(text: &str) -> Result<serde_yaml::Value, ParseError> {
 
 /// The same document as a JSON value (mapping keys such as unquoted status codes become
 /// strings, as in JSON).
-pub fn to_json(yaml: &serde_yaml::Value) -> Result<Value, String> {
+pub fn to_json(yaml: &serde_norway::Value) -> Result<Value, String> {
     serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))
 }
 
-/// The key of serde_yaml's "duplicate entry with key \"k\"" message.
+/// The key of serde_norway's "duplicate entry with key \"k\"" message.
 fn duplicate_key(message: &str) -> Option<String> {
     const PREFIX: &str = "duplicate entry with key ";
     let rest = &message[message.find(PREFIX)? + PREFIX.len()..];
@@ -96,7 +96,7 @@ fn duplicate_line(text: &str, line: usize, column: usize, key: &str) -> Option<u
     None
 }
 
-/// serde_yaml writes the position into its messages (" at line L column C"); the position
+/// serde_norway writes the position into its messages (" at line L column C"); the position
 /// is reported apart.
 pub fn strip_location(message: &str) -> String {
     let mut out = String::with_capacity(message.len());

@@ -19,7 +19,7 @@ fn root() -> PathBuf {
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(root().join("openapi/securities-api.yaml")).unwrap();
-    serde_yaml::from_str(&text).unwrap()
+    serde_norway::from_str(&text).unwrap()
 }
 
 fn require_optic() {

@@ -136,7 +136,7 @@ fn rule_1_documents_progenitor_cannot_read_are_rejected() {
         "rule1-not-openapi.yaml",
         2,
         &[
-            "56:5: not an OpenAPI 3.0 document as progenitor reads it: components.parameters: \
+            "47:5: not an OpenAPI 3.0 document as progenitor reads it: components.parameters: \
              unknown variant `body`, expected one of `query`, `header`, `path`, `cookie`",
             // The parameter is no longer a path parameter, so rule 3 misses it too.
             "get_thing: path parameter `{id}` of /v1/things/{id} is not declared in `parameters`",
@@ -194,16 +194,16 @@ fn rule_3_operation_ids_tags_summaries_and_path_parameters() {
 fn rule_4_servers_and_bearer_auth() {
     fails_with(
         "rule4-servers-security.yaml",
-        4,
+        6,
         &[
-            "/servers: the servers must be, in this order, https://app.securities.com.br/api \
-             (production), https://app-sandbox.securities.com.br/api (staging), \
-             https://api.securities.com.br (api-production), \
-             https://api-staging.securities.com.br (api-staging) (found: \
-             https://api.securities.example (no x-environment), \
-             https://api-staging.securities.com.br (no x-environment))",
+            "/servers/0/x-environment: missing: name the server (kebab-case), the name \
+             `SECURITIES_ENV` takes and the client's `Environment` variant is made from",
+            "/servers/1/url: `http://api-staging.securities.example` is not an https URL: the \
+             token must not travel in clear",
             "/servers/1/description: missing: say what the server is (the README's table and \
              the docs show it)",
+            "/servers/2/x-environment: `staging` must be a kebab-case name that no other server \
+             has",
             "/security: the global security requirement must be exactly `- bearerAuth: []`",
             "get_thing: overrides the global security without `bearerAuth`",
         ],
@@ -214,18 +214,20 @@ fn rule_4_servers_and_bearer_auth() {
 fn rule_5_shared_error_responses() {
     fails_with(
         "rule5-shared-errors.yaml",
-        4,
+        5,
         &[
             "get_thing: response 429 is missing: every operation references the shared error \
              responses",
             "get_thing: response 500 is written inline: reference the shared response with \
              `$ref: \"#/components/responses/...\"`",
             "/components/responses: the shared error responses must share one schema, but they \
-             use ApiError for Unauthorized, Forbidden, UnprocessableEntity, BadGateway, \
-             ServiceUnavailable; Thing for NotFound",
+             use ApiError for Unauthorized, Forbidden, UnprocessableEntity, TooManyRequests, \
+             InternalServerError, BadGateway, ServiceUnavailable; Thing for NotFound",
             // The same mistakes, as progenitor would meet them (rule 6).
             "get_thing: more than one error body type: 401, 403, 422, 502, 503 (ApiError) vs \
              404 (Thing) vs 500 (no body); progenitor panics on it",
+            "list_things: more than one error body type: 401, 403, 422, 429, 500, 502, 503 \
+             (ApiError) vs 404 (Thing); progenitor panics on it",
         ],
     );
 }
@@ -314,10 +316,12 @@ fn rule_8_keyword_typos() {
 fn rule_6_multipart_needs_a_handwritten_builder() {
     fails_with(
         "rule6-multipart.yaml",
-        1,
+        2,
         &[
+            "get_thing: `x-handwritten` must say, in a sentence, why the operation is written \
+             by hand",
             "upload_thing: request body `multipart/form-data` is not supported by progenitor: \
-           implement the operation in src/ and list it in HANDWRITTEN (codegen/handwritten.rs)",
+             implement the operation in src/ and mark it `x-handwritten` in the spec, saying why",
         ],
     );
 }

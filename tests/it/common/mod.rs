@@ -22,7 +22,7 @@ pub fn spec() -> &'static Value {
     SPEC.get_or_init(|| {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/securities-api.yaml");
         let text = std::fs::read_to_string(path).expect("read the spec");
-        serde_yaml::from_str(&text).expect("the spec is YAML")
+        serde_norway::from_str(&text).expect("the spec is YAML")
     })
 }
 

@@ -53,7 +53,7 @@ pub fn check(text: &str, doc: &Value, problems: &mut Vec<Problem>) -> bool {
     // The typed model that progenitor reads: it catches misshapen objects (a `responses`
     // list, an unknown `in`) that the rules below would only stumble over.
     if is_3_0 {
-        if let Err(e) = serde_yaml::from_str::<openapiv3::OpenAPI>(text) {
+        if let Err(e) = serde_norway::from_str::<openapiv3::OpenAPI>(text) {
             let at = e.location().map_or_else(
                 || "/".to_string(),
                 |l| format!("{}:{}", l.line(), l.column()),

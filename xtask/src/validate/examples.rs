@@ -1,6 +1,6 @@
 //! Rule 7: every example validates against its schema, read as OpenAPI 3.0 means it
-//! (`nullable`, `$ref` without siblings, `format: int32`/`int64` as bounds) by the
-//! validator in `schema.rs`.
+//! (`nullable`, `$ref` without siblings, `format: int32`/`int64` as bounds), through
+//! `schema.rs` and the `jsonschema` crate.
 
 use super::schema::{Error, Validator};
 use super::walk::{Index, Kind};

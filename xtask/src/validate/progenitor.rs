@@ -3,6 +3,7 @@
 
 use super::walk::Index;
 use super::{schema_identity, schema_label, Problem};
+use crate::codegen::HANDWRITTEN_EXTENSION as HANDWRITTEN;
 use crate::spec;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -15,11 +16,6 @@ const REQUEST_MEDIA_TYPES: [&str; 5] = [
     "text/plain",
     "text/x-markdown",
 ];
-
-/// The operations that codegen/handwritten.rs lists in `HANDWRITTEN` (src/ implements them; progenitor
-/// does not see them). A copy, so that `validate` builds without the generator (the
-/// `generate` feature); the test below keeps it equal to codegen's list.
-const HANDWRITTEN: &[&str] = &["create_bank_credit_note"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -147,16 +143,18 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 ));
             }
         }
+        let reason = op.value.get(HANDWRITTEN);
+        if reason.is_some_and(|r| r.as_str().is_none_or(|r| r.trim().is_empty())) {
+            problem(format!(
+                "`{HANDWRITTEN}` must say, in a sentence, why the operation is written by hand"
+            ));
+        }
         if let Some(body) = op
             .value
             .get("requestBody")
             .and_then(|b| spec::deref(doc, b))
         {
-            request_body(
-                body,
-                op.value.get("operationId").and_then(Value::as_str),
-                &mut problem,
-            );
+            request_body(body, op.value.get(HANDWRITTEN), &mut problem);
         }
         parameters(doc, op, &mut problem);
     }
@@ -205,24 +203,24 @@ fn body(response: &Value, status: &str, is_error: bool, problem: &mut impl FnMut
     }
 }
 
-fn request_body(body: &Value, id: Option<&str>, problem: &mut impl FnMut(String)) {
+/// `handwritten`: the operation's `x-handwritten`, whose value says why.
+fn request_body(body: &Value, handwritten: Option<&Value>, problem: &mut impl FnMut(String)) {
     let Some(content) = body.get("content").and_then(Value::as_object) else {
         return;
     };
-    // progenitor cannot send multipart bodies: codegen/ leaves the operations it lists in
-    // HANDWRITTEN out of progenitor's input, and src/ implements them.
-    let handwritten = id.is_some_and(|id| HANDWRITTEN.contains(&id));
+    // progenitor cannot send multipart bodies: codegen/ leaves the operations marked
+    // `x-handwritten` out of progenitor's input, and src/ implements them.
+    let handwritten = handwritten.is_some_and(|v| !v.is_null() && v != &Value::Bool(false));
     if content.len() == 1
         && content
             .keys()
             .all(|media| media.starts_with("multipart/form-data"))
     {
         if !handwritten {
-            problem(
+            problem(format!(
                 "request body `multipart/form-data` is not supported by progenitor: implement \
-                 the operation in src/ and list it in HANDWRITTEN (codegen/handwritten.rs)"
-                    .to_string(),
-            );
+                 the operation in src/ and mark it `{HANDWRITTEN}` in the spec, saying why"
+            ));
         }
         return;
     }
@@ -283,21 +281,5 @@ fn parameters(doc: &Value, op: &super::walk::Operation<'_>, problem: &mut impl F
                 "parameter `{name}` uses `content`; progenitor needs a `schema`"
             ));
         }
-    }
-}
-
-#[cfg(all(test, feature = "generate"))]
-mod tests {
-    #[test]
-    fn handwritten_is_codegen_s_list() {
-        let ids: Vec<&str> = crate::codegen::HANDWRITTEN
-            .iter()
-            .map(|(id, _)| *id)
-            .collect();
-        assert_eq!(
-            ids,
-            super::HANDWRITTEN,
-            "copy codegen's HANDWRITTEN ids into xtask/src/validate/progenitor.rs"
-        );
     }
 }

@@ -1,5 +1,10 @@
-//! Rule 5: every operation references the eight shared error responses, which share one
-//! schema (so that progenitor gives every operation the same error type).
+//! Rule 5: the shared error responses (those of `components.responses` that an operation
+//! references for a 4xx or 5xx status) are referenced by every operation, each under one
+//! status, and share one schema (so that progenitor gives every operation the same error
+//! type).
+//!
+//! Which statuses are shared is the spec's to state, by referencing them; the rule checks
+//! that every operation does so alike.
 
 use super::walk::Index;
 use super::{schema_identity, schema_label, Problem};
@@ -7,31 +12,55 @@ use crate::spec;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub const SHARED: [&str; 8] = ["401", "403", "404", "422", "429", "500", "502", "503"];
-
 const PREFIX: &str = "#/components/responses/";
 
+fn is_error(code: &str) -> bool {
+    code.len() == 3 && (code.starts_with('4') || code.starts_with('5'))
+}
+
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
-    // The shared responses that operations reference, by `$ref`, in first-use order.
-    let mut referenced: Vec<&str> = Vec::new();
+    // Each shared response, by `$ref`, with the status it is referenced for, in first-use
+    // order.
+    let mut shared: Vec<(&str, &str)> = Vec::new();
+    for op in &index.operations {
+        let responses = op.value.get("responses").and_then(Value::as_object);
+        for (code, response) in responses.into_iter().flatten() {
+            let Some(r) = spec::reference(response).filter(|_| is_error(code)) else {
+                continue;
+            };
+            if !r.starts_with(PREFIX) {
+                problems.push(Problem::new(
+                    op.label(),
+                    format!("response {code} references {r}, not a shared response under {PREFIX}"),
+                ));
+                continue;
+            }
+            match shared.iter().find(|(known, _)| *known == r) {
+                Some((_, status)) if status != code => problems.push(Problem::new(
+                    op.label(),
+                    format!(
+                        "response {code} references {r}, which other operations use for {status}"
+                    ),
+                )),
+                Some(_) => {}
+                None => shared.push((r, code.as_str())),
+            }
+        }
+    }
     for op in &index.operations {
         let label = op.label();
         let responses = op.value.get("responses");
-        for code in SHARED {
-            match responses.and_then(|r| r.get(code)) {
+        for (r, code) in &shared {
+            match responses.and_then(|rs| rs.get(*code)) {
                 None => problems.push(Problem::new(
                     label.as_str(),
                     format!("response {code} is missing: every operation references the shared error responses"),
                 )),
                 Some(response) => match spec::reference(response) {
-                    Some(r) if r.starts_with(PREFIX) => {
-                        if !referenced.contains(&r) {
-                            referenced.push(r);
-                        }
-                    }
-                    Some(r) => problems.push(Problem::new(
+                    Some(found) if found == *r || !found.starts_with(PREFIX) => {}
+                    Some(found) => problems.push(Problem::new(
                         label.as_str(),
-                        format!("response {code} references {r}, not a shared response under {PREFIX}"),
+                        format!("response {code} references {found}, not the shared response {r}"),
                     )),
                     None => problems.push(Problem::new(
                         label.as_str(),
@@ -41,6 +70,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             }
         }
     }
+    let referenced: Vec<&str> = shared.iter().map(|(r, _)| *r).collect();
 
     // schema identity -> (how to name it, the responses using it)
     let mut by_schema: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
