@@ -1,8 +1,7 @@
-//! `OPERATIONS`, what the spec says of every operation, and `call()` on every generated
-//! request builder: the request `send()` builds, and then the decoded body or the crate's
-//! `Error`, which names the operation and the status, and the body alone. Each `call()` hands
-//! its own entry of `OPERATIONS` to `crate::error`, so an error knows its operation without a
-//! search.
+//! `OPERATIONS`, what the spec says of every operation, and on every generated request
+//! builder `into_request()` (the request, built once) and `call()`, which hands it with its own
+//! entry of `OPERATIONS` to `crate::transport::call`: the decoded body, or the crate's `Error`
+//! naming the operation and the status, without a search.
 
 use super::analysis::Operation;
 use quote::{format_ident, quote, ToTokens};
@@ -45,7 +44,7 @@ pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
             continue;
         }
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        // The hand-written builder in `src/` passes this to `crate::error::finish`.
+        // The hand-written builder in `src/` passes this to `crate::transport::call`.
         let name = format_ident!("{}", op.id.to_ascii_uppercase());
         let doc = format!(" The entry of `{}` in [`OPERATIONS`].", op.id);
         out.push(syn::parse_quote! {
