@@ -984,3 +984,24 @@ async fn error_bodies_are_kept_up_to_the_stated_limit() {
         "{shown}"
     );
 }
+
+/// A name that does not resolve is final too: the README says so, and the retry loop asks
+/// the same rule as `is_retryable()` (checked over the whole matrix above).
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_not_retried() {
+    let client = Client::builder()
+        .token("fault-token")
+        .base_url("http://does-not-exist.invalid:9")
+        .retry_policy(fast())
+        .build()
+        .expect("client");
+    let error = client
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("no such host");
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(!error.is_retryable(), "{error}");
+    assert!(!error.to_string().contains("fault-token"));
+}
