@@ -3,7 +3,7 @@
 //! left out of what progenitor sees, and their builders (from `src/`) are re-exported into
 //! `builder`.
 
-use super::analysis::Operation;
+use super::analysis::{pascal_case, Operation};
 
 /// The extension that marks an operation as written by hand; its value says why.
 pub const EXTENSION: &str = "x-handwritten";
@@ -56,25 +56,13 @@ pub fn without_handwritten(spec: &openapiv3::OpenAPI) -> Result<openapiv3::OpenA
     Ok(spec)
 }
 
-/// The builder type progenitor would give the operation `id`: `create_x` -> `CreateX`.
-fn builder_name(id: &str) -> String {
-    id.split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
-        })
-        .collect()
-}
-
 /// Re-exports the hand-written builders into progenitor's `builder` module, beside the
 /// generated ones.
 pub fn add_builders(file: &mut syn::File, operations: &[Operation]) -> Result<(), String> {
     let module = super::module_mut(file, "builder")?;
     for op in operations.iter().filter(|op| op.handwritten) {
         let id = &op.id;
-        let path = format!("{BUILDERS}::{}", builder_name(id));
+        let path = format!("{BUILDERS}::{}", pascal_case(id));
         let path: syn::Path =
             syn::parse_str(&path).map_err(|e| format!("the builder of {id}, `{path}`: {e}"))?;
         let doc = format!(

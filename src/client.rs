@@ -170,18 +170,15 @@ impl ClientBuilder {
             .map_err(|()| ConfigError::InvalidToken)?;
 
         let (base_url, environment) = match &self.base_url {
-            Some(url) => (normalize_base_url(url)?, None),
+            Some(url) => (parse_base_url(url)?, None),
             None => (
-                self.environment.base_url().to_string(),
+                parse_base_url(self.environment.base_url())?,
                 Some(self.environment),
             ),
         };
-        let base = url::Url::parse(&base_url)
-            .map(|url| path::Base::new(&url))
-            .map_err(|e| ConfigError::InvalidBaseUrl {
-                url: base_url.clone(),
-                reason: e.to_string(),
-            })?;
+        let base = path::Base::new(&base_url);
+        // progenitor appends paths that start with `/` to the base URL as a string.
+        let base_url = base_url.as_str().trim_end_matches('/');
 
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
@@ -209,7 +206,7 @@ impl ClientBuilder {
             .map_err(ConfigError::Http)?;
 
         Ok(Client::new_with_client(
-            &base_url,
+            base_url,
             http,
             Inner {
                 environment,
@@ -236,9 +233,8 @@ impl ClientBuilder {
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL and drops trailing slashes, because
-/// progenitor appends paths that start with `/` to the base URL as a string.
-fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+/// `url`, checked to be an absolute http(s) URL without a query or a fragment.
+fn parse_base_url(url: &str) -> Result<url::Url, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
         url: url.to_string(),
         reason: reason.to_string(),
@@ -253,7 +249,7 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or a fragment"));
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_string())
+    Ok(parsed)
 }
 
 #[cfg(test)]

@@ -339,8 +339,8 @@ impl Error {
                 );
                 (ErrorKind::TooLarge, cause)
             }
-            Problem::Truncated { limit: kept } => {
-                let cause = format!("the body{announced} was cut at {kept} bytes");
+            Problem::Truncated => {
+                let cause = format!("the body{announced} was cut at {MAX_ERROR_BODY} bytes");
                 (kind, cause)
             }
             Problem::Cut(error) => {
@@ -499,11 +499,8 @@ pub(crate) enum Problem {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// An error body went over [`MAX_ERROR_BODY`]; its first `limit` bytes are kept.
-    Truncated {
-        /// How many bytes were kept.
-        limit: usize,
-    },
+    /// An error body went over [`MAX_ERROR_BODY`]; its beginning is kept.
+    Truncated,
     /// The connection broke or a timeout ran out while the body was read.
     Cut(reqwest::Error),
 }
@@ -516,9 +513,9 @@ impl fmt::Display for Incomplete {
                 "the body of the {} answer is over the limit of {limit} bytes",
                 self.status
             ),
-            Problem::Truncated { limit } => write!(
+            Problem::Truncated => write!(
                 f,
-                "the body of the {} answer is over {limit} bytes",
+                "the body of the {} answer is over {MAX_ERROR_BODY} bytes",
                 self.status
             ),
             Problem::Cut(error) => write!(
@@ -547,9 +544,8 @@ fn not_followed(headers: &reqwest::header::HeaderMap) -> String {
 /// The cause of a transport error in plain words ("connection reset", "timed out"), from the
 /// innermost I/O error of its chain, instead of reqwest's and hyper's layered messages.
 pub(crate) fn plain_cause(error: &reqwest::Error) -> String {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
     let mut innermost: &(dyn std::error::Error + 'static) = error;
-    while let Some(current) = next {
+    for current in sources(error) {
         if let Some(io) = current.downcast_ref::<std::io::Error>() {
             return match io.kind() {
                 std::io::ErrorKind::UnexpectedEof => "connection closed early".to_string(),
@@ -557,7 +553,6 @@ pub(crate) fn plain_cause(error: &reqwest::Error) -> String {
             };
         }
         innermost = current;
-        next = current.source();
     }
     if error.is_timeout() {
         return "timed out".to_string();
@@ -570,6 +565,13 @@ pub(crate) fn plain_cause(error: &reqwest::Error) -> String {
         return "connection closed early".to_string();
     }
     bounded(&text, MAX_CAUSE)
+}
+
+/// `error` and its sources, outermost first.
+pub(crate) fn sources<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
 }
 
 /// A decoder's message without the values it quotes from the body (`invalid type: string

@@ -54,8 +54,9 @@ impl Base {
 }
 
 /// `Ok` when `url` is `base` followed by `template` (such as `/v1/proposals/bynumber/{number}`)
-/// with each `{parameter}` filled by exactly one segment that is neither empty nor a dot
-/// segment. Otherwise the reason, naming the parameter that does not fit (never its value).
+/// with each `{parameter}` filled by exactly one non-empty segment (`url` is parsed, so a dot
+/// segment has already been resolved away and shows as a missing segment). Otherwise the
+/// reason, naming the parameter that does not fit (never its value).
 pub(crate) fn check(base: &Base, template: &str, url: &url::Url) -> Result<(), String> {
     if !base.is_origin_of(url) {
         return Err("the request's URL is not under the client's base URL".to_string());
@@ -100,7 +101,9 @@ fn first_difference(sent: &str, template: &str) -> Option<usize> {
         let (s, s_rest) = next_segment(s);
         let (w, w_rest) = next_segment(w);
         let fits = match parameter(w) {
-            Some(_) => !s.is_empty() && !is_dot_segment(s),
+            // The URL is parsed: its dot segments are resolved already, so a parameter that
+            // held one shows as a missing or empty segment.
+            Some(_) => !s.is_empty(),
             None => s == w,
         };
         if !fits {
@@ -122,15 +125,6 @@ fn next_segment(path: &str) -> (&str, Option<&str>) {
 /// `name` for a template segment `{name}`.
 fn parameter(segment: &str) -> Option<&str> {
     segment.strip_prefix('{')?.strip_suffix('}')
-}
-
-/// `.` or `..`, also percent-encoded, which URL parsers resolve away.
-fn is_dot_segment(segment: &str) -> bool {
-    let dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
-    dot(segment)
-        || ["..", ".%2e", "%2e.", "%2e%2e"]
-            .iter()
-            .any(|form| segment.eq_ignore_ascii_case(form))
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{header::HeaderMap, Method, StatusCode};
 
+use crate::error::sources;
+
 /// How the client retries requests that failed for a transient reason.
 ///
 /// Retried, with full-jitter exponential backoff:
@@ -195,13 +197,6 @@ fn is_transient_io(kind: std::io::ErrorKind) -> bool {
             | K::NetworkUnreachable
             | K::TimedOut
     )
-}
-
-/// `error` and its sources, outermost first.
-fn sources<'a>(
-    error: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(error), |e| e.source())
 }
 
 /// Whether a failure may be repeated, and by whom.

@@ -32,10 +32,7 @@ pub(crate) async fn call<T: serde::de::DeserializeOwned>(
     client
         .prepare(op, &mut request)
         .map_err(|message| Error::invalid_request(op.id, message))?;
-    let info = OperationInfo {
-        operation_id: op.id,
-    };
-    match client.answer(request, &info).await {
+    match client.answer(request, op.id).await {
         Ok(answer) => Error::decode(op, answer),
         Err(Failed::Transport(error)) => Err(Error::from_transport(op.id, error)),
         Err(Failed::Held(held)) => Err(Error::from_incomplete(op, &held)),
@@ -78,11 +75,11 @@ impl Client {
     pub(crate) async fn answer(
         &self,
         request: reqwest::Request,
-        info: &OperationInfo,
+        operation: &'static str,
     ) -> Result<Answer, Failed> {
         let span = tracing::info_span!(
             "securities_api.request",
-            operation = info.operation_id,
+            operation,
             method = %request.method(),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
@@ -92,7 +89,7 @@ impl Client {
         let recorded = !span.is_disabled();
         let started = Instant::now();
         let (result, retries) = self
-            .attempts(request, info, started)
+            .attempts(request, operation, started)
             .instrument(span.clone())
             .await;
         if recorded {
@@ -116,7 +113,7 @@ impl Client {
     async fn attempts(
         &self,
         mut request: reqwest::Request,
-        info: &OperationInfo,
+        operation: &'static str,
         started: Instant,
     ) -> (Result<Answer, Failed>, u32) {
         let policy = &self.inner.retry;
@@ -136,9 +133,10 @@ impl Client {
                     let wait = again.as_ref().and_then(|_| {
                         policy.after(&method, status, Some(response.headers()), retries, started)
                     });
-                    if let (Some(wait), Some(next)) = (wait, wait.and_then(|_| again.take())) {
+                    // A wait is only asked for when there is a copy to send.
+                    if let Some((wait, next)) = wait.and_then(|wait| Some((wait, again.take()?))) {
                         retries += 1;
-                        retry_event(info, retries, Some(response.status()), None, wait);
+                        retry_event(operation, retries, Some(response.status()), None, wait);
                         // Dropped unread: closing the connection is cheaper than draining a
                         // body nobody will look at.
                         drop(response);
@@ -152,9 +150,9 @@ impl Client {
                     }
                 }
             };
-            let (failure, status, cause) = match &failed {
-                Failed::Transport(error) => (Failure::of(error), None, plain_cause(error)),
-                Failed::Held(held) => (held.failure, Some(held.status), held.to_string()),
+            let (failure, status) = match &failed {
+                Failed::Transport(error) => (Failure::of(error), None),
+                Failed::Held(held) => (held.failure, Some(held.status)),
             };
             let wait = again
                 .as_ref()
@@ -162,7 +160,11 @@ impl Client {
             match (wait, again) {
                 (Some(wait), Some(next)) => {
                     retries += 1;
-                    retry_event(info, retries, status, Some(cause), wait);
+                    let cause = match &failed {
+                        Failed::Transport(error) => plain_cause(error),
+                        Failed::Held(held) => held.to_string(),
+                    };
+                    retry_event(operation, retries, status, Some(cause), wait);
                     tokio::time::sleep(wait).await;
                     request = next;
                 }
@@ -193,7 +195,7 @@ impl ClientHooks<Inner> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        match self.answer(request, info).await {
+        match self.answer(request, info.operation_id).await {
             Ok(Answer {
                 status,
                 headers,
@@ -241,7 +243,7 @@ impl Incomplete {
         } = self;
         match problem {
             Problem::Cut(error) => Err(error),
-            Problem::Truncated { .. } => Ok(for_progenitor(status, headers, prefix.into())),
+            Problem::Truncated => Ok(for_progenitor(status, headers, prefix.into())),
             Problem::TooLarge { .. } => {
                 let mut response = for_progenitor(status, headers, Bytes::new());
                 response.extensions_mut().insert(OverLimit(message));
@@ -292,14 +294,14 @@ fn copy(request: &reqwest::Request) -> Option<reqwest::Request> {
 /// The `tracing` event of one retry: which attempt comes next, after what, and how long the
 /// wait is. `cause` is in plain words (never a URL with its query, a body or the token).
 fn retry_event(
-    info: &OperationInfo,
+    operation: &'static str,
     attempt: u32,
     status: Option<reqwest::StatusCode>,
     cause: Option<String>,
     delay: Duration,
 ) {
     tracing::warn!(
-        operation = info.operation_id,
+        operation,
         attempt = attempt + 1,
         status = status.map(|s| s.as_u16()),
         error = cause,
@@ -364,7 +366,7 @@ async fn read_answer(mut response: reqwest::Response, max: usize) -> Result<Answ
                 joined
             };
             prefix.extend_from_slice(&chunk);
-            return Err(held(headers, &prefix, read, Problem::Truncated { limit }));
+            return Err(held(headers, &prefix, read, Problem::Truncated));
         }
         if first.is_empty() && joined.is_empty() {
             first = chunk;

@@ -10,9 +10,14 @@ use serde_json::json;
 /// A client for `server` with a fast retry policy (the waits are not what is tested here,
 /// except where `Retry-After` sets them).
 fn client(server: &RawServer, policy: RetryPolicy) -> Client {
+    client_at(&server.url, policy)
+}
+
+/// The same client for any base URL.
+fn client_at(url: &str, policy: RetryPolicy) -> Client {
     Client::builder()
         .token("fault-token")
-        .base_url(&server.url)
+        .base_url(url)
         .retry_policy(policy)
         .timeout(Duration::from_millis(800))
         .build()
@@ -922,13 +927,12 @@ async fn a_tls_failure_is_not_retried() {
                 .await;
         }
     });
-    let client = Client::builder()
-        .token("fault-token")
-        .base_url(format!("https://127.0.0.1:{port}"))
-        .retry_policy(fast())
-        .build()
-        .expect("client");
-    let error = client.get_batch().id(402).call().await.expect_err("tls");
+    let error = client_at(&format!("https://127.0.0.1:{port}"), fast())
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("tls");
     task.abort();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert!(!error.is_retryable(), "{error}");
@@ -989,13 +993,7 @@ async fn error_bodies_are_kept_up_to_the_stated_limit() {
 /// the same rule as `is_retryable()` (checked over the whole matrix above).
 #[tokio::test]
 async fn a_name_that_does_not_resolve_is_not_retried() {
-    let client = Client::builder()
-        .token("fault-token")
-        .base_url("http://does-not-exist.invalid:9")
-        .retry_policy(fast())
-        .build()
-        .expect("client");
-    let error = client
+    let error = client_at("http://does-not-exist.invalid:9", fast())
         .get_batch()
         .id(402)
         .call()

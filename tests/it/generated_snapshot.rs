@@ -2,42 +2,34 @@
 //! build, byte for byte (both come from `codegen/`): the client, and the code of the `mock`
 //! and `cli` features when they are on (build.rs generates it only then).
 
-/// Fails unless the snapshot `name` (under `generated/`) is the compiled code.
-fn same(name: &str, compiled: &str, snapshot: &str) {
-    assert!(
-        compiled == snapshot,
-        "generated/{name} is out of date with openapi/securities-api.yaml: \
-         run `cargo xtask generate` and commit the result"
-    );
+/// Fails unless `generated/<name>` is the `<name>` build.rs wrote into `OUT_DIR`.
+macro_rules! same {
+    ($name:literal) => {
+        assert!(
+            include_str!(concat!(env!("OUT_DIR"), "/", $name))
+                == include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/", $name)),
+            "generated/{} is out of date with openapi/securities-api.yaml: \
+             run `cargo xtask generate` and commit the result",
+            $name
+        )
+    };
 }
 
 #[test]
 fn the_snapshot_is_the_compiled_client() {
-    same(
-        "client.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/client.rs")),
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/client.rs")),
-    );
+    same!("client.rs");
 }
 
 #[cfg(feature = "mock")]
 #[test]
 fn the_snapshot_is_the_compiled_mock() {
-    same(
-        "mock.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/mock.rs")),
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/mock.rs")),
-    );
+    same!("mock.rs");
 }
 
 #[cfg(feature = "cli")]
 #[test]
 fn the_snapshot_is_the_compiled_cli() {
-    same(
-        "cli.rs",
-        include_str!(concat!(env!("OUT_DIR"), "/cli.rs")),
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/cli.rs")),
-    );
+    same!("cli.rs");
 }
 
 /// build.rs reads `openapi/securities-api.json`, which `cargo xtask generate` renders from the
