@@ -161,6 +161,21 @@ fn operation_of(stmt: &syn::Stmt) -> Option<String> {
     }
 }
 
+/// Whether `stmt` is progenitor's `header_map.append(…"api-version"…, …);`.
+fn is_api_version(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) => {
+            call.method == "append"
+                && call.args.first().is_some_and(|name| {
+                    name.to_token_stream()
+                        .to_string()
+                        .contains("\"api-version\"")
+                })
+        }
+        _ => false,
+    }
+}
+
 /// Moves the building of the request out of `send` and returns `into_request()` and `call()`.
 fn split_send(
     send: &mut syn::ImplItemFn,
@@ -188,6 +203,25 @@ fn split_send(
         ));
     }
     let (building, sending) = stmts.split_at(*at);
+    // progenitor versions every request with an `api-version` header; this API versions by
+    // path (`/v1`), so the header is not built, and the map starts empty (no allocation
+    // unless a header parameter is set).
+    let building: Vec<syn::Stmt> = building
+        .iter()
+        .filter(|s| !is_api_version(s))
+        .map(|s| match s {
+            syn::Stmt::Local(l) if l.pat.to_token_stream().to_string() == "mut header_map" => {
+                syn::parse_quote! {
+                    #[allow(unused_mut)]
+                    let mut header_map = ::reqwest::header::HeaderMap::new();
+                }
+            }
+            other => other.clone(),
+        })
+        .collect();
+    if building.len() + 1 != *at {
+        return Err("no one `api-version` header to leave out".into());
+    }
     let into_request: syn::ImplItem = syn::parse_quote! {
         /// The request that [`send`](Self::send) and [`call`](Self::call) send, and the client
         /// to send it with.
@@ -267,6 +301,11 @@ mod tests {
             // The request is built once per builder, as progenitor wrote it.
             ("let url = format!(", 4),
             ("client.exec(request, &info)", 4),
+            ("\"api-version\"", 0),
+            (
+                "let mut header_map = ::reqwest::header::HeaderMap::new();",
+                4,
+            ),
         ] {
             assert_eq!(
                 after.matches(expected).count(),

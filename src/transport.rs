@@ -27,10 +27,10 @@ use crate::{
 pub(crate) async fn call<T: serde::de::DeserializeOwned>(
     client: &Client,
     op: &'static Operation,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
 ) -> Result<T, Error> {
     client
-        .prepare(op, &mut request)
+        .prepare(op, &request)
         .map_err(|message| Error::invalid_request(op.id, message))?;
     match client.answer(request, op.id).await {
         Ok(answer) => Error::decode(op, answer),
@@ -58,12 +58,8 @@ pub(crate) enum Failed {
 impl Client {
     /// What every request goes through before it is sent: its URL must be the base URL
     /// followed by `op`'s path with one segment per parameter ([`path::check`]), or it is
-    /// refused with the reason. progenitor's `api-version` header goes: the API versions by
-    /// path (`/v1`).
-    fn prepare(&self, op: &Operation, request: &mut reqwest::Request) -> Result<(), String> {
-        const API_VERSION: reqwest::header::HeaderName =
-            reqwest::header::HeaderName::from_static("api-version");
-        request.headers_mut().remove(API_VERSION);
+    /// refused with the reason.
+    fn prepare(&self, op: &Operation, request: &reqwest::Request) -> Result<(), String> {
         path::check(&self.inner.base, op.path, request.url())
     }
 
