@@ -53,7 +53,7 @@ pub fn allow_path_prefix(file: &mut syn::File, operations: usize) -> Result<Edit
         .position(|item| {
             matches!(item, syn::Item::Impl(i)
                 if i.trait_.as_ref().is_some_and(|(t, _)| t.is_ident("MockServerExt"))
-                    && last_ident(&i.self_ty).is_some_and(|name| name == "MockServer"))
+                    && super::type_ident(&i.self_ty).is_some_and(|name| name == "MockServer"))
         })
         .ok_or_else(|| changed("no `impl MockServerExt for MockServer`".into()))?;
     let syn::Item::Impl(mut prefixed) = file.items[at].clone() else {
@@ -75,13 +75,6 @@ pub fn allow_path_prefix(file: &mut syn::File, operations: usize) -> Result<Edit
         return Err(changed(format!("{edits:?} for {operations} operations")));
     }
     Ok(edits)
-}
-
-fn last_ident(ty: &syn::Type) -> Option<&syn::Ident> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
-        _ => None,
-    }
 }
 
 fn is_regex_new(expr: &syn::Expr) -> Option<&syn::Expr> {
@@ -111,7 +104,8 @@ struct Whens {
 impl VisitMut for Whens {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
         let is_when = block.trait_.is_none()
-            && last_ident(&block.self_ty).is_some_and(|name| name.to_string().ends_with("When"));
+            && super::type_ident(&block.self_ty)
+                .is_some_and(|name| name.to_string().ends_with("When"));
         if !is_when {
             return syn::visit_mut::visit_item_impl_mut(self, block);
         }

@@ -92,7 +92,7 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     }
     types.extend(open_objects.iter().map(open_objects::item));
     handwritten::add_builders(&mut file, &operations).map_err(at)?;
-    docs::document_client(&mut file, spec).map_err(at)?;
+    docs::document(&mut file, spec, "the client").map_err(at)?;
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;
     operations::add_calls(&mut file, &operations).map_err(at)?;
@@ -129,7 +129,7 @@ pub fn generate_mock(name: &str, spec: &openapiv3::OpenAPI) -> Result<String, St
         .map_err(|e| format!("{name}: progenitor produced mock code that does not parse: {e}"))?;
     let operations = analysis::operations(&generated_spec).map_err(at)?;
     mock::allow_path_prefix(&mut file, operations.len()).map_err(at)?;
-    docs::document_mock(&mut file, &generated_spec).map_err(at)?;
+    docs::document(&mut file, &generated_spec, "the mock").map_err(at)?;
     Ok(render(&file))
 }
 
@@ -182,6 +182,14 @@ fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut Vec<syn
         })
         .map(|(_, items)| items)
         .ok_or_else(|| format!("progenitor's output has no `{name}` module"))
+}
+
+/// The name of a type, without its path: `Client` for `crate::Client<'a>`.
+fn type_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
 }
 
 /// Runs one of progenitor's generators, turning its errors and its panics (it panics on some

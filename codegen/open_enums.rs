@@ -3,7 +3,7 @@
 //! statuses and roles over time. (The spec lists known values in `x-extensible-enum` rather
 //! than `enum`, which other languages' generators would turn into closed types.)
 
-use super::analysis::variant_name;
+use super::analysis::pascal_case;
 
 /// A string enum of `components.schemas`, generated as an open enum.
 pub struct OpenEnum {
@@ -58,7 +58,7 @@ pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
     let values = &e.values;
     let variants = values
         .iter()
-        .map(|v| ident(&variant_name(v)))
+        .map(|v| ident(&pascal_case(v)))
         .collect::<Result<Vec<_>, _>>()?;
     let value_docs = values.iter().map(|v| format!(" `{v}`"));
     let description = e.description.lines().map(|l| format!(" {l}"));
