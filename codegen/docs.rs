@@ -9,6 +9,7 @@
 
 use super::analysis::{self, pascal_case, Operation};
 use openapiv3::OpenAPI;
+use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
 /// An operation: its id, method, path and definition.
@@ -33,29 +34,16 @@ fn has_doc(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
 
-fn is_public(vis: &syn::Visibility) -> bool {
-    matches!(vis, syn::Visibility::Public(_))
-}
-
-fn bare(ident: &syn::Ident) -> String {
-    let name = ident.to_string();
-    name.strip_prefix("r#").map_or(name.clone(), str::to_string)
-}
-
 /// The doc text of `attrs`, as `///` lines hold it.
 fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(syn::MetaNameValue {
-                path,
-                value:
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }),
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta.require_name_value().ok()?.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
                 ..
-            }) if path.is_ident("doc") => Some(text.value()),
+            }) => Some(text.value()),
             _ => None,
         })
         .map(|l| l.strip_prefix(' ').unwrap_or(&l).to_string())
@@ -237,7 +225,7 @@ impl VisitMut for Fill<'_> {
 
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         let name = item.ident.to_string();
-        if is_public(&item.vis) {
+        if matches!(item.vis, syn::Visibility::Public(_)) {
             let text = match self.place {
                 Place::TypeBuilders => analysis::schema(self.spec, &name)
                     .and_then(|schema| schema.schema_data.description.clone())
@@ -275,7 +263,7 @@ impl VisitMut for Fill<'_> {
         if self.place == Place::Types {
             let fields = item.fields.iter().filter_map(|f| {
                 Some((
-                    format!("{name}.{}", bare(f.ident.as_ref()?)),
+                    format!("{name}.{}", f.ident.as_ref()?.unraw()),
                     doc_text(&f.attrs)?,
                 ))
             });
@@ -286,9 +274,12 @@ impl VisitMut for Fill<'_> {
     }
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        if let (true, Some(ident), Some(owner)) = (is_public(&field.vis), &field.ident, &self.owner)
-        {
-            let name = bare(ident);
+        if let (true, Some(ident), Some(owner)) = (
+            matches!(field.vis, syn::Visibility::Public(_)),
+            &field.ident,
+            &self.owner,
+        ) {
+            let name = ident.unraw().to_string();
             let text = match self.place {
                 Place::Types => property_description(self.spec, owner, &name),
                 _ => None,
@@ -306,8 +297,8 @@ impl VisitMut for Fill<'_> {
     }
 
     fn visit_impl_item_fn_mut(&mut self, item: &mut syn::ImplItemFn) {
-        if is_public(&item.vis) {
-            let name = bare(&item.sig.ident);
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            let name = item.sig.ident.unraw().to_string();
             let text = self.method_doc(&name, &item.block);
             let what = format!("{}::{name}", self.owner.as_deref().unwrap_or("?"));
             self.fill(&mut item.attrs, &what, text);

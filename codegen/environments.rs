@@ -57,13 +57,7 @@ pub fn items(servers: &[Server]) -> Vec<syn::Item> {
             s.url
         )
     });
-    let defaults = (0..servers.len()).map(|i| {
-        if i == 0 {
-            quote::quote!(#[default])
-        } else {
-            quote::quote!()
-        }
-    });
+    let defaults = (0..servers.len()).map(|i| (i == 0).then(|| quote::quote!(#[default])));
     let urls = servers.iter().map(|s| &s.url);
     let names = servers.iter().map(|s| &s.name);
     let file: syn::File = syn::parse_quote! {
