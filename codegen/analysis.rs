@@ -32,16 +32,16 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 .operation_id
                 .clone()
                 .ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
-            let (success, response) = op
+            let codes = op
                 .responses
                 .responses
                 .iter()
-                .find_map(|(code, response)| match code {
-                    openapiv3::StatusCode::Code(c) if (200..300).contains(c) => {
-                        Some((*c, response))
-                    }
-                    _ => None,
-                })
+                .filter_map(|(code, response)| match code {
+                    openapiv3::StatusCode::Code(code) => Some((*code, response)),
+                    openapiv3::StatusCode::Range(_) => None,
+                });
+            let (success, response) = (codes.clone())
+                .find(|(code, _)| (200..300).contains(code))
                 .ok_or_else(|| format!("{id}: no 2xx response"))?;
             let success_type = success_schema(spec, response).ok_or_else(|| {
                 format!(
@@ -56,22 +56,16 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 }
                 ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
             });
-            let errors = op
-                .responses
-                .responses
-                .keys()
-                .filter_map(|code| match code {
-                    openapiv3::StatusCode::Code(c) if *c >= 400 => Some(*c),
-                    _ => None,
-                })
-                .collect();
             out.push(Operation {
                 id,
                 success_type,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 success,
-                errors,
+                errors: codes
+                    .filter(|(code, _)| *code >= 400)
+                    .map(|(c, _)| c)
+                    .collect(),
                 deprecated: op.deprecated,
                 paginated,
                 handwritten: super::handwritten::is_handwritten(op),
