@@ -146,8 +146,7 @@ impl Fill<'_> {
             Place::Types if name == "builder" => Some(format!(
                 "A [`builder::{owner}`] to set the fields of `{owner}` one by one."
             )),
-            Place::TypeBuilders => property_description(spec, owner, name)
-                .or_else(|| self.types.get(&format!("{owner}.{name}")).cloned()),
+            Place::TypeBuilders => self.types.get(&format!("{owner}.{name}")).cloned(),
             Place::Requests => {
                 let (id, _, _, op) = operation_named(spec, owner)?;
                 match name {
@@ -227,15 +226,12 @@ impl VisitMut for Fill<'_> {
         let name = item.ident.to_string();
         if matches!(item.vis, syn::Visibility::Public(_)) {
             let text = match self.place {
-                Place::TypeBuilders => analysis::schema(self.spec, &name)
-                    .and_then(|schema| schema.schema_data.description.clone())
-                    .or_else(|| self.types.get(&name).cloned())
-                    .map(|description| {
-                        format!(
-                            "Builder for [`{name}`](super::{name}), one field at a time; \
+                Place::TypeBuilders => self.types.get(&name).map(|description| {
+                    format!(
+                        "Builder for [`{name}`](super::{name}), one field at a time; \
                          `try_into()` checks that the required ones are set.\n\n{description}"
-                        )
-                    }),
+                    )
+                }),
                 Place::Mock => {
                     mock_operation(self.spec, &name).map(|((id, method, path, _), when)| {
                         let method = method.to_uppercase();

@@ -180,12 +180,11 @@ impl VisitMut for PrefixedCalls {
                     && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("when")) =>
             {
                 if let syn::Expr::Path(func) = &mut *call.func {
-                    if let Some(last) = func.path.segments.last_mut() {
-                        if last.ident == "new" {
-                            last.ident = quote::format_ident!("with_prefix");
-                            call.args.push(syn::parse_quote!(&self.prefix));
-                            self.calls += 1;
-                        }
+                    let last = func.path.segments.last_mut();
+                    if let Some(last) = last.filter(|last| last.ident == "new") {
+                        last.ident = quote::format_ident!("with_prefix");
+                        call.args.push(syn::parse_quote!(&self.prefix));
+                        self.calls += 1;
                     }
                 }
             }
