@@ -114,8 +114,8 @@ enum Place {
 /// Fills the missing docs; collects what it cannot document.
 struct Fill<'a> {
     spec: &'a OpenAPI,
-    /// The docs of the structs of `types` (`Name`) and their fields (`Name.field`), which
-    /// their builders reuse (typify names inline schemas, such as a document's `file`).
+    /// The docs of the structs of `types` (`Name`) and their fields (`Name.field`), as filled:
+    /// their builders and setters take the same.
     types: std::collections::HashMap<String, String>,
     place: Place,
     /// The type whose fields or impl are being visited.

@@ -10,20 +10,7 @@
 //! output changes shape), extended with items built with `quote!`, and printed once by
 //! prettyplease.
 //!
-//! | module | what it generates or edits |
-//! |---|---|
-//! | `analysis` | reads the spec: operations, success types, descriptions, names |
-//! | `settings` | progenitor's settings and type replacements (open enums, open objects, `ApiError`) |
-//! | `handwritten` | leaves the operations marked `x-handwritten` out of progenitor's input, re-exports their hand-written builders |
-//! | `open_enums` | the open enums of `x-extensible-enum` (`Unknown(String)`) |
-//! | `open_objects` | objects with declared properties and any other key (`extra`) |
-//! | `environments` | `Environment`, from the spec's `servers` |
-//! | `operations` | `OPERATIONS`, and every builder's `into_request()` (out of `send()`) and `call()` |
-//! | `pagination` | `PAGINATED_OPERATIONS`, `Page` impls, `pages()` and `stream()` |
-//! | `paths` | path parameters encoded by the crate's `encode_segment` instead of progenitor's `encode_path` |
-//! | `docs` | the spec's descriptions on what progenitor leaves undocumented, `#[deprecated]`, the hidden constructors |
-//! | `mock` | progenitor's httpmock helpers, made to work under a path prefix (`Prefixed`) |
-//! | `cli` | progenitor's clap CLI, adapted to the `securities` binary |
+//! What each module generates or edits: ARCHITECTURE.md, "codegen/, module by module".
 
 mod analysis;
 mod cli;
