@@ -127,10 +127,10 @@ pub fn schema_description<S: Borrow<openapiv3::Schema>>(
 }
 
 /// The first operation whose `operationId` satisfies `id`: its id, method, path and itself.
-pub fn operation<'a>(
-    spec: &'a OpenAPI,
+pub fn operation(
+    spec: &OpenAPI,
     id: impl Fn(&str) -> bool,
-) -> Option<(&'a str, &'a str, &'a str, &'a openapiv3::Operation)> {
+) -> Option<(&str, &str, &str, &openapiv3::Operation)> {
     spec.paths.iter().find_map(|(path, item)| {
         item.as_item()?.iter().find_map(|(method, op)| {
             let op_id = op.operation_id.as_deref().filter(|op_id| id(op_id))?;
