@@ -2,6 +2,7 @@
 //! their answers, the descriptions the docs take, and the names progenitor gives things.
 
 use openapiv3::{OpenAPI, ReferenceOr};
+use std::borrow::Borrow;
 
 /// One operation of the spec, as the hand-written layer sees it.
 pub struct Operation {
@@ -31,16 +32,16 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 .operation_id
                 .clone()
                 .ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
-            let (success, response) = op
+            let codes = op
                 .responses
                 .responses
                 .iter()
-                .find_map(|(code, response)| match code {
-                    openapiv3::StatusCode::Code(c) if (200..300).contains(c) => {
-                        Some((*c, response))
-                    }
-                    _ => None,
-                })
+                .filter_map(|(code, response)| match code {
+                    openapiv3::StatusCode::Code(code) => Some((*code, response)),
+                    openapiv3::StatusCode::Range(_) => None,
+                });
+            let (success, response) = (codes.clone())
+                .find(|(code, _)| (200..300).contains(code))
                 .ok_or_else(|| format!("{id}: no 2xx response"))?;
             let success_type = success_schema(spec, response).ok_or_else(|| {
                 format!(
@@ -55,22 +56,16 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 }
                 ReferenceOr::Reference { reference } => reference.ends_with("/Page"),
             });
-            let errors = op
-                .responses
-                .responses
-                .keys()
-                .filter_map(|code| match code {
-                    openapiv3::StatusCode::Code(c) if *c >= 400 => Some(*c),
-                    _ => None,
-                })
-                .collect();
             out.push(Operation {
                 id,
                 success_type,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 success,
-                errors,
+                errors: codes
+                    .filter(|(code, _)| *code >= 400)
+                    .map(|(c, _)| c)
+                    .collect(),
                 deprecated: op.deprecated,
                 paginated,
                 handwritten: super::handwritten::is_handwritten(op),
@@ -86,12 +81,8 @@ pub fn success_schema(
     spec: &OpenAPI,
     response: &ReferenceOr<openapiv3::Response>,
 ) -> Option<String> {
-    match resolve_response(spec, response)?
-        .content
-        .get("application/json")?
-        .schema
-        .as_ref()?
-    {
+    let response = resolve(spec, response, |c, name| c.responses.get(name))?;
+    match response.content.get("application/json")?.schema.as_ref()? {
         ReferenceOr::Reference { reference } => Some(schema_ref_name(reference)?.to_string()),
         ReferenceOr::Item(_) => None,
     }
@@ -102,52 +93,17 @@ pub fn schema_ref_name(reference: &str) -> Option<&str> {
     reference.strip_prefix("#/components/schemas/")
 }
 
-pub fn resolve_response<'a>(
+/// The item, or the one of `components` it refers to (`get` finds it by name).
+pub fn resolve<'a, T>(
     spec: &'a OpenAPI,
-    response: &'a ReferenceOr<openapiv3::Response>,
-) -> Option<&'a openapiv3::Response> {
-    match response {
-        ReferenceOr::Item(r) => Some(r),
+    item: &'a ReferenceOr<T>,
+    get: impl FnOnce(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
+) -> Option<&'a T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            spec.components.as_ref()?.responses.get(name)?.as_item()
-        }
-    }
-}
-
-pub fn resolve_parameter<'a>(
-    spec: &'a OpenAPI,
-    parameter: &'a ReferenceOr<openapiv3::Parameter>,
-) -> Option<&'a openapiv3::ParameterData> {
-    match parameter {
-        ReferenceOr::Item(p) => Some(p.parameter_data_ref()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            Some(
-                spec.components
-                    .as_ref()?
-                    .parameters
-                    .get(name)?
-                    .as_item()?
-                    .parameter_data_ref(),
-            )
-        }
-    }
-}
-
-pub fn resolve_request_body<'a>(
-    spec: &'a OpenAPI,
-    body: &'a ReferenceOr<openapiv3::RequestBody>,
-) -> Option<&'a openapiv3::RequestBody> {
-    match body {
-        ReferenceOr::Item(b) => Some(b),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            spec.components
-                .as_ref()?
-                .request_bodies
-                .get(name)?
-                .as_item()
+            let (_, name) = reference.rsplit_once('/')?;
+            get(spec.components.as_ref()?, name)?.as_item()
         }
     }
 }
@@ -157,36 +113,29 @@ pub fn schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::Schema
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
-/// The description of a schema, or of the named schema it refers to.
-pub fn schema_description(
+/// The description of a schema (boxed, as properties hold them, or not), or of the named
+/// schema it refers to.
+pub fn schema_description<S: Borrow<openapiv3::Schema>>(
     spec: &OpenAPI,
-    schema: &ReferenceOr<openapiv3::Schema>,
+    schema: &ReferenceOr<S>,
 ) -> Option<String> {
     let schema = match schema {
-        ReferenceOr::Item(s) => s,
+        ReferenceOr::Item(s) => s.borrow(),
         ReferenceOr::Reference { reference } => self::schema(spec, schema_ref_name(reference)?)?,
     };
     schema.schema_data.description.clone()
 }
 
-/// The description of a boxed schema (as properties hold them).
-pub fn boxed_description(
+/// The first operation whose `operationId` satisfies `id`: its id, method, path and itself.
+pub fn operation(
     spec: &OpenAPI,
-    schema: &ReferenceOr<Box<openapiv3::Schema>>,
-) -> Option<String> {
-    schema_description(spec, &schema.clone().unbox())
-}
-
-/// The operation whose `operationId` is `id`, with its method and path.
-pub fn operation<'a>(
-    spec: &'a OpenAPI,
-    id: &str,
-) -> Option<(&'a str, &'a str, &'a openapiv3::Operation)> {
+    id: impl Fn(&str) -> bool,
+) -> Option<(&str, &str, &str, &openapiv3::Operation)> {
     spec.paths.iter().find_map(|(path, item)| {
-        item.as_item()?
-            .iter()
-            .find(|(_, op)| op.operation_id.as_deref() == Some(id))
-            .map(|(method, op)| (method, path.as_str(), op))
+        item.as_item()?.iter().find_map(|(method, op)| {
+            let op_id = op.operation_id.as_deref().filter(|op_id| id(op_id))?;
+            Some((op_id, method, path.as_str(), op))
+        })
     })
 }
 
@@ -207,21 +156,9 @@ pub fn is_snake_identifier(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `list_proposals` -> `ListProposals`, as progenitor names the builder of an operation.
-pub fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
-}
-
-/// An enum value as a Rust variant name: `canceling` -> `Canceling`.
-pub fn variant_name(s: &str) -> String {
+/// A name in PascalCase, as progenitor names an operation's builder (`list_proposals` ->
+/// `ListProposals`) and as codegen names a variant (`api-staging` -> `ApiStaging`).
+pub fn pascal_case(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -240,7 +177,7 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(pascal_case("list_proposals"), "ListProposals");
-        assert_eq!(variant_name("api-staging"), "ApiStaging");
+        assert_eq!(pascal_case("api-staging"), "ApiStaging");
         assert_eq!(ident_of("first_page?"), "first_page");
         assert!(is_snake_identifier("list_batches") && !is_snake_identifier("List"));
     }

@@ -9,7 +9,11 @@
 
 use super::analysis::{self, pascal_case, Operation};
 use openapiv3::OpenAPI;
+use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
+
+/// An operation: its id, method, path and definition.
+type Op<'a> = (&'a str, &'a str, &'a str, &'a openapiv3::Operation);
 
 /// `text` as doc attributes, one per line, each starting with a space as `///` does.
 fn doc_attrs(text: &str) -> Vec<syn::Attribute> {
@@ -30,20 +34,21 @@ fn has_doc(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
 
-fn is_public(vis: &syn::Visibility) -> bool {
-    matches!(vis, syn::Visibility::Public(_))
-}
-
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn bare(ident: &syn::Ident) -> String {
-    let name = ident.to_string();
-    name.strip_prefix("r#").map_or(name.clone(), str::to_string)
+/// The doc text of `attrs`, as `///` lines hold it.
+fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta.require_name_value().ok()?.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .map(|l| l.strip_prefix(' ').unwrap_or(&l).to_string())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// The description of property `field` (a Rust identifier) of schema `owner`: its own, or
@@ -53,105 +58,42 @@ fn property_description(spec: &OpenAPI, owner: &str, field: &str) -> Option<Stri
     let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
         return None;
     };
-    object
+    let (_, property) = object
         .properties
         .iter()
-        .find(|(name, _)| analysis::ident_of(name) == field)
-        .and_then(|(_, property)| analysis::boxed_description(spec, property))
+        .find(|(name, _)| analysis::ident_of(name) == field)?;
+    analysis::schema_description(spec, property)
 }
 
-/// The description of the parameter `name` of operation `id`.
-fn parameter_description(spec: &OpenAPI, id: &str, name: &str) -> Option<String> {
-    let (_, _, op) = analysis::operation(spec, id)?;
+/// The description of the parameter `name` of `op`.
+fn parameter_description(spec: &OpenAPI, op: &openapiv3::Operation, name: &str) -> Option<String> {
     op.parameters.iter().find_map(|p| {
-        let data = analysis::resolve_parameter(spec, p)?;
-        if analysis::ident_of(&data.name) != name {
-            return None;
-        }
-        data.description.clone()
+        let data = analysis::resolve(spec, p, |c, name| c.parameters.get(name))?;
+        let data = data.parameter_data_ref();
+        (analysis::ident_of(&data.name) == name).then(|| data.description.clone())?
     })
 }
 
-/// The description of the request body of operation `id`: its own, or its schema's.
-fn body_description(spec: &OpenAPI, id: &str) -> Option<String> {
-    let (_, _, op) = analysis::operation(spec, id)?;
-    let body = analysis::resolve_request_body(spec, op.request_body.as_ref()?)?;
+/// The description of the request body of `op`: its own, or its schema's.
+fn body_description(spec: &OpenAPI, op: &openapiv3::Operation) -> Option<String> {
+    let body = op.request_body.as_ref()?;
+    let body = analysis::resolve(spec, body, |c, name| c.request_bodies.get(name))?;
     body.description.clone().or_else(|| {
         let schema = body.content.get("application/json")?.schema.as_ref()?;
         analysis::schema_description(spec, schema)
     })
 }
 
-/// The operation whose builder (or mock wrapper, without its suffix) is named `name`.
-fn operation_named(spec: &OpenAPI, name: &str) -> Option<String> {
-    spec.paths.iter().find_map(|(_, item)| {
-        item.as_item()?.iter().find_map(|(_, op)| {
-            let id = op.operation_id.as_ref()?;
-            (pascal_case(id) == name).then(|| id.clone())
-        })
-    })
+/// The operation whose builder is named `name`.
+fn operation_named<'a>(spec: &'a OpenAPI, name: &str) -> Option<Op<'a>> {
+    analysis::operation(spec, |id| pascal_case(id) == name)
 }
 
-/// The doc text of `attrs`, as `///` lines hold it.
-fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(syn::MetaNameValue {
-                value:
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }),
-                ..
-            }) => Some(text.value()),
-            _ => None,
-        })
-        .collect();
-    (!lines.is_empty()).then(|| {
-        lines
-            .iter()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
-}
-
-/// The docs typify gave the structs of `types` and their fields (for inline schemas, which
-/// have no name in the spec, such as a document's `file`): a builder's are the same.
-#[derive(Default)]
-struct TypeDocs(std::collections::HashMap<String, (Option<String>, FieldDocs)>);
-
-/// Each field's name and doc.
-type FieldDocs = Vec<(String, String)>;
-
-impl TypeDocs {
-    fn of(file: &syn::File) -> Self {
-        let mut docs = TypeDocs::default();
-        let types = file.items.iter().find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        });
-        for item in types.map(|(_, items)| items.as_slice()).unwrap_or_default() {
-            let syn::Item::Struct(s) = item else { continue };
-            let fields = s
-                .fields
-                .iter()
-                .filter_map(|f| Some((bare(f.ident.as_ref()?), doc_text(&f.attrs)?)))
-                .collect();
-            docs.0
-                .insert(s.ident.to_string(), (doc_text(&s.attrs), fields));
-        }
-        docs
-    }
-
-    fn field(&self, owner: &str, field: &str) -> Option<String> {
-        let (_, fields) = self.0.get(owner)?;
-        fields
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, doc)| doc.clone())
+/// The operation of a mock's `<Op>When` or `<Op>Then`, and whether it is the `When`.
+fn mock_operation<'a>(spec: &'a OpenAPI, owner: &str) -> Option<(Op<'a>, bool)> {
+    match owner.strip_suffix("When") {
+        Some(name) => Some((operation_named(spec, name)?, true)),
+        None => Some((operation_named(spec, owner.strip_suffix("Then")?)?, false)),
     }
 }
 
@@ -172,7 +114,9 @@ enum Place {
 /// Fills the missing docs; collects what it cannot document.
 struct Fill<'a> {
     spec: &'a OpenAPI,
-    types: TypeDocs,
+    /// The docs of the structs of `types` (`Name`) and their fields (`Name.field`), as filled:
+    /// their builders and setters take the same.
+    types: std::collections::HashMap<String, String>,
     place: Place,
     /// The type whose fields or impl are being visited.
     owner: Option<String>,
@@ -180,18 +124,7 @@ struct Fill<'a> {
     missing: Vec<String>,
 }
 
-impl<'a> Fill<'a> {
-    fn new(spec: &'a OpenAPI, types: TypeDocs) -> Self {
-        Fill {
-            spec,
-            types,
-            place: Place::Elsewhere,
-            owner: None,
-            filled: 0,
-            missing: Vec::new(),
-        }
-    }
-
+impl Fill<'_> {
     fn fill(&mut self, attrs: &mut Vec<syn::Attribute>, what: &str, text: Option<String>) {
         if has_doc(attrs) {
             return;
@@ -213,33 +146,26 @@ impl<'a> Fill<'a> {
             Place::Types if name == "builder" => Some(format!(
                 "A [`builder::{owner}`] to set the fields of `{owner}` one by one."
             )),
-            Place::TypeBuilders => {
-                property_description(spec, owner, name).or_else(|| self.types.field(owner, name))
-            }
+            Place::TypeBuilders => self.types.get(&format!("{owner}.{name}")).cloned(),
             Place::Requests => {
-                let id = operation_named(spec, owner)?;
+                let (id, _, _, op) = operation_named(spec, owner)?;
                 match name {
                     "new" => Some(format!(
                         "A `{id}` request with nothing set; [`Client::{id}`](super::Client::{id}) \
                          is the usual way to get one."
                     )),
-                    "body" => body_description(spec, &id),
-                    "body_map" => body_description(spec, &id).map(|d| {
+                    "body" => body_description(spec, op),
+                    "body_map" => body_description(spec, op).map(|d| {
                         format!(
                             "Changes the request body with `f`, starting from the one set so \
                              far.\n\nThe body: {d}"
                         )
                     }),
-                    parameter => parameter_description(spec, &id, parameter),
+                    parameter => parameter_description(spec, op, parameter),
                 }
             }
             Place::Mock => {
-                let (id, when) = match (owner.strip_suffix("When"), owner.strip_suffix("Then")) {
-                    (Some(op), _) => (operation_named(spec, op)?, true),
-                    (_, Some(op)) => (operation_named(spec, op)?, false),
-                    _ => return None,
-                };
-                let (method, path, op) = analysis::operation(spec, &id)?;
+                let ((id, method, path, op), when) = mock_operation(spec, owner)?;
                 let method = method.to_uppercase();
                 match (name, when) {
                     ("new", true) => Some(format!(
@@ -256,52 +182,29 @@ impl<'a> Fill<'a> {
                         "httpmock's `Then` underneath, to answer what these methods do not."
                             .to_string(),
                     ),
-                    ("body", true) => body_description(spec, &id).map(|d| {
+                    ("body", true) => body_description(spec, op).map(|d| {
                         format!("Matches a JSON request body equal to `value`.\n\nThe body: {d}")
                     }),
-                    (parameter, true) => parameter_description(spec, &id, parameter)
+                    (parameter, true) => parameter_description(spec, op, parameter)
                         .map(|d| format!("Matches the `{parameter}` parameter.\n\n{d}")),
                     (_, false) => {
-                        let mut status = Status(None);
-                        status.visit_block(body);
-                        let code = status.0?;
-                        let response = op
-                            .responses
-                            .responses
-                            .get(&openapiv3::StatusCode::Code(code))?;
-                        let description = &analysis::resolve_response(spec, response)?.description;
+                        // progenitor answers with `….status(404u16)`.
+                        let body = quote::quote!(#body).to_string();
+                        let (_, status) = body.split_once(". status (")?;
+                        let code = status.split_once("u16")?.0.parse().ok()?;
+                        let status = openapiv3::StatusCode::Code(code);
+                        let response = op.responses.responses.get(&status)?;
+                        let response =
+                            analysis::resolve(spec, response, |c, name| c.responses.get(name))?;
                         Some(format!(
-                            "Answers `{code}` with `value` as JSON: {description}"
+                            "Answers `{code}` with `value` as JSON: {}",
+                            response.description
                         ))
                     }
                 }
             }
             Place::Types | Place::Elsewhere => None,
         }
-    }
-}
-
-/// The status literal of `….status(200u16)` in a mock's answer.
-struct Status(Option<u16>);
-
-impl<'ast> syn::visit::Visit<'ast> for Status {
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if call.method == "status" {
-            if let Some(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Int(code),
-                ..
-            })) = call.args.first()
-            {
-                self.0 = code.base10_parse().ok();
-            }
-        }
-        syn::visit::visit_expr_method_call(self, call);
-    }
-}
-
-impl Status {
-    fn visit_block(&mut self, block: &syn::Block) {
-        syn::visit::Visit::visit_block(self, block);
     }
 }
 
@@ -321,51 +224,58 @@ impl VisitMut for Fill<'_> {
 
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         let name = item.ident.to_string();
-        if is_public(&item.vis) && !has_doc(&item.attrs) {
-            let spec = self.spec;
+        if matches!(item.vis, syn::Visibility::Public(_)) {
             let text = match self.place {
-                Place::TypeBuilders => analysis::schema(spec, &name)
-                    .and_then(|schema| schema.schema_data.description.clone())
-                    .or_else(|| self.types.0.get(&name).and_then(|(doc, _)| doc.clone()))
-                    .map(|description| {
-                        format!(
-                            "Builder for [`{name}`](super::{name}), one field at a time; \
+                Place::TypeBuilders => self.types.get(&name).map(|description| {
+                    format!(
+                        "Builder for [`{name}`](super::{name}), one field at a time; \
                          `try_into()` checks that the required ones are set.\n\n{description}"
-                        )
-                    }),
+                    )
+                }),
                 Place::Mock => {
-                    let op = |suffix| {
-                        let id = operation_named(spec, name.strip_suffix(suffix)?)?;
-                        let (method, path, _) = analysis::operation(spec, &id)?;
-                        Some((id, method.to_uppercase(), path))
-                    };
-                    if let Some((id, method, path)) = op("When") {
-                        Some(format!(
-                            "What a request of `{id}` (`{method} {path}`) must match: the \
+                    mock_operation(self.spec, &name).map(|((id, method, path, _), when)| {
+                        let method = method.to_uppercase();
+                        if when {
+                            format!(
+                                "What a request of `{id}` (`{method} {path}`) must match: the \
                              `when` of `MockServerExt::{id}`."
-                        ))
-                    } else {
-                        op("Then").map(|(id, method, path)| {
+                            )
+                        } else {
                             format!(
                                 "What the mock answers to `{id}` (`{method} {path}`): the \
-                                 `then` of `MockServerExt::{id}`."
+                             `then` of `MockServerExt::{id}`."
                             )
-                        })
-                    }
+                        }
+                    })
                 }
                 _ => None,
             };
             self.fill(&mut item.attrs, &name, text);
         }
-        let previous = self.owner.replace(name);
+        let previous = self.owner.replace(name.clone());
         syn::visit_mut::visit_item_struct_mut(self, item);
         self.owner = previous;
+        // `types::builder` comes after the structs of `types`.
+        if self.place == Place::Types {
+            let fields = item.fields.iter().filter_map(|f| {
+                Some((
+                    format!("{name}.{}", f.ident.as_ref()?.unraw()),
+                    doc_text(&f.attrs)?,
+                ))
+            });
+            self.types.extend(fields);
+            self.types
+                .extend(doc_text(&item.attrs).map(|doc| (name, doc)));
+        }
     }
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        if let (true, Some(ident), Some(owner)) = (is_public(&field.vis), &field.ident, &self.owner)
-        {
-            let name = bare(ident);
+        if let (true, Some(ident), Some(owner)) = (
+            matches!(field.vis, syn::Visibility::Public(_)),
+            &field.ident,
+            &self.owner,
+        ) {
+            let name = ident.unraw().to_string();
             let text = match self.place {
                 Place::Types => property_description(self.spec, owner, &name),
                 _ => None,
@@ -373,18 +283,18 @@ impl VisitMut for Fill<'_> {
             let what = format!("{owner}.{name}");
             self.fill(&mut field.attrs, &what, text);
         }
-        syn::visit_mut::visit_field_mut(self, field);
     }
 
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
-        let previous = std::mem::replace(&mut self.owner, type_name(&item.self_ty));
+        let name = super::type_ident(&item.self_ty).map(ToString::to_string);
+        let previous = std::mem::replace(&mut self.owner, name);
         syn::visit_mut::visit_item_impl_mut(self, item);
         self.owner = previous;
     }
 
     fn visit_impl_item_fn_mut(&mut self, item: &mut syn::ImplItemFn) {
-        if is_public(&item.vis) && !has_doc(&item.attrs) {
-            let name = bare(&item.sig.ident);
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            let name = item.sig.ident.unraw().to_string();
             let text = self.method_doc(&name, &item.block);
             let what = format!("{}::{name}", self.owner.as_deref().unwrap_or("?"));
             self.fill(&mut item.attrs, &what, text);
@@ -394,39 +304,30 @@ impl VisitMut for Fill<'_> {
 
     fn visit_trait_item_fn_mut(&mut self, item: &mut syn::TraitItemFn) {
         // The one generated trait is the mock server's: a method per operation.
-        if !has_doc(&item.attrs) {
-            let id = item.sig.ident.to_string();
-            let text = analysis::operation(self.spec, &id).map(|(method, path, op)| {
-                let summary = op.summary.as_deref().unwrap_or("").trim_end_matches('.');
-                format!(
-                    "Mocks `{id}` (`{} {path}`: {summary}): `config_fn` says what the request \
-                     must match and what the mock answers.",
-                    method.to_uppercase()
-                )
-            });
-            self.fill(&mut item.attrs, &id, text);
-        }
-        syn::visit_mut::visit_trait_item_fn_mut(self, item);
+        let id = item.sig.ident.to_string();
+        let text = analysis::operation(self.spec, |i| i == id).map(|(_, method, path, op)| {
+            let summary = op.summary.as_deref().unwrap_or("").trim_end_matches('.');
+            format!(
+                "Mocks `{id}` (`{} {path}`: {summary}): `config_fn` says what the request \
+                 must match and what the mock answers.",
+                method.to_uppercase()
+            )
+        });
+        self.fill(&mut item.attrs, &id, text);
     }
 }
 
-/// Documents the client's undocumented public items from the spec; returns how many.
-pub fn document_client(file: &mut syn::File, spec: &OpenAPI) -> Result<usize, String> {
-    document(file, spec, "the client")
-}
-
-/// Documents the mock's undocumented public items from the spec; returns how many.
-pub fn document_mock(file: &mut syn::File, spec: &OpenAPI) -> Result<usize, String> {
-    document(file, spec, "the mock")
-}
-
-fn document(file: &mut syn::File, spec: &OpenAPI, what: &str) -> Result<usize, String> {
-    // Twice: the fields of `types` first, whose docs the builders' setters then reuse.
-    let mut fill = Fill::new(spec, TypeDocs::default());
-    fill.visit_file_mut(file);
-    let filled = fill.filled;
-    let mut fill = Fill::new(spec, TypeDocs::of(file));
-    fill.filled = filled;
+/// Documents the undocumented public items of `file` (`what`: the client or the mock) from
+/// the spec; returns how many.
+pub fn document(file: &mut syn::File, spec: &OpenAPI, what: &str) -> Result<usize, String> {
+    let mut fill = Fill {
+        spec,
+        types: Default::default(),
+        place: Place::Elsewhere,
+        owner: None,
+        filled: 0,
+        missing: Vec::new(),
+    };
     fill.visit_file_mut(file);
     if !fill.missing.is_empty() {
         return Err(format!(
@@ -438,40 +339,40 @@ fn document(file: &mut syn::File, spec: &OpenAPI, what: &str) -> Result<usize, S
     Ok(fill.filled)
 }
 
+/// The methods of `Client`'s inherent impls.
+fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    let blocks = file.items.iter_mut().filter_map(|item| match item {
+        syn::Item::Impl(block)
+            if block.trait_.is_none()
+                && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+        {
+            Some(&mut block.items)
+        }
+        _ => None,
+    });
+    blocks.flatten().filter_map(|member| match member {
+        syn::ImplItem::Fn(method) => Some(method),
+        _ => None,
+    })
+}
+
 /// Makes the generated `Client::new` and `Client::new_with_client` crate-private: they take
 /// the crate-private `Inner`, so no one outside the crate can call them, and rustdoc should
 /// not show them. `Client::builder()` builds every client; `new` is kept (unused) for
 /// progenitor's sake. Returns how many it changed (2, or an error).
 pub fn hide_constructors(file: &mut syn::File) -> Result<usize, String> {
     let mut hidden = 0;
-    for item in &mut file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for member in &mut block.items {
-            let syn::ImplItem::Fn(method) = member else {
-                continue;
-            };
-            let takes_inner = method.sig.inputs.iter().any(|input| {
-                matches!(input, syn::FnArg::Typed(t)
-                    if quote::ToTokens::to_token_stream(&t.ty).to_string().ends_with(":: Inner"))
-            });
-            if takes_inner
-                && matches!(
-                    method.sig.ident.to_string().as_str(),
-                    "new" | "new_with_client"
-                )
-            {
-                method.vis = syn::parse_quote!(pub(crate));
-                if method.sig.ident == "new" {
-                    method.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
-                }
-                hidden += 1;
+    for method in client_methods(file) {
+        let takes_inner = method.sig.inputs.iter().any(|input| {
+            matches!(input, syn::FnArg::Typed(t)
+                if quote::ToTokens::to_token_stream(&t.ty).to_string().ends_with(":: Inner"))
+        });
+        if takes_inner && (method.sig.ident == "new" || method.sig.ident == "new_with_client") {
+            method.vis = syn::parse_quote!(pub(crate));
+            if method.sig.ident == "new" {
+                method.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
             }
+            hidden += 1;
         }
     }
     if hidden != 2 {
@@ -486,31 +387,17 @@ pub fn hide_constructors(file: &mut syn::File) -> Result<usize, String> {
 /// progenitor ignores `deprecated: true`: mark the client's methods of those operations
 /// `#[deprecated]`, so that a caller of the legacy bridge is told by the compiler.
 pub fn mark_deprecated(file: &mut syn::File, operations: &[Operation]) -> Result<usize, String> {
-    let deprecated: Vec<&str> = operations
-        .iter()
-        .filter(|op| op.deprecated)
-        .map(|op| op.id.as_str())
-        .collect();
+    let deprecated = operations.iter().filter(|op| op.deprecated);
+    let deprecated: Vec<&str> = deprecated.map(|op| op.id.as_str()).collect();
+    let note = "part of the legacy bridge (API Legada), kept for integrations with the previous \
+                API; new integrations use the v1 operations";
     let mut marked = 0;
-    for item in &mut file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client || block.trait_.is_some() {
-            continue;
-        }
-        for member in &mut block.items {
-            if let syn::ImplItem::Fn(method) = member {
-                if deprecated.contains(&method.sig.ident.to_string().as_str()) {
-                    marked += 1;
-                    method.attrs.push(syn::parse_quote!(
-                        #[deprecated(note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations")]
-                    ));
-                }
-            }
+    for method in client_methods(file) {
+        if deprecated.contains(&method.sig.ident.to_string().as_str()) {
+            marked += 1;
+            method
+                .attrs
+                .push(syn::parse_quote!(#[deprecated(note = #note)]));
         }
     }
     if marked != deprecated.len() {
@@ -532,7 +419,7 @@ mod tests {
     fn client() -> (syn::File, usize) {
         let spec = crate::codegen::testing::fixture();
         let mut file = crate::codegen::testing::client();
-        let filled = document_client(&mut file, &spec).expect("every item described");
+        let filled = document(&mut file, &spec, "the client").expect("every item described");
         (file, filled)
     }
 
@@ -588,7 +475,7 @@ mod tests {
         };
         page_infos.schema_data.description = None;
         let mut file = crate::codegen::testing::client();
-        let error = document_client(&mut file, &spec).unwrap_err();
+        let error = document(&mut file, &spec, "the client").unwrap_err();
         assert!(error.contains("WidgetList.page_infos"), "{error}");
     }
 

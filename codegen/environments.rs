@@ -3,7 +3,7 @@
 //! disagree on a host. `src/environment.rs` adds parsing and display on top of `ALL` and
 //! `name()`.
 
-use super::analysis::variant_name;
+use super::analysis::pascal_case;
 
 /// One of the spec's `servers`, as a variant of the client's `Environment`.
 pub struct Server {
@@ -47,7 +47,7 @@ pub fn servers(spec: &openapiv3::OpenAPI) -> Result<Vec<Server>, String> {
 pub fn items(servers: &[Server]) -> Vec<syn::Item> {
     let variants: Vec<syn::Ident> = servers
         .iter()
-        .map(|s| quote::format_ident!("{}", variant_name(&s.name)))
+        .map(|s| quote::format_ident!("{}", pascal_case(&s.name)))
         .collect();
     let docs = servers.iter().map(|s| {
         format!(
@@ -57,13 +57,7 @@ pub fn items(servers: &[Server]) -> Vec<syn::Item> {
             s.url
         )
     });
-    let defaults = (0..servers.len()).map(|i| {
-        if i == 0 {
-            quote::quote!(#[default])
-        } else {
-            quote::quote!()
-        }
-    });
+    let defaults = (0..servers.len()).map(|i| (i == 0).then(|| quote::quote!(#[default])));
     let urls = servers.iter().map(|s| &s.url);
     let names = servers.iter().map(|s| &s.name);
     let file: syn::File = syn::parse_quote! {

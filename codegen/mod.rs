@@ -10,20 +10,7 @@
 //! output changes shape), extended with items built with `quote!`, and printed once by
 //! prettyplease.
 //!
-//! | module | what it generates or edits |
-//! |---|---|
-//! | `analysis` | reads the spec: operations, success types, descriptions, names |
-//! | `settings` | progenitor's settings and type replacements (open enums, open objects, `ApiError`) |
-//! | `handwritten` | leaves the operations marked `x-handwritten` out of progenitor's input, re-exports their hand-written builders |
-//! | `open_enums` | the open enums of `x-extensible-enum` (`Unknown(String)`) |
-//! | `open_objects` | objects with declared properties and any other key (`extra`) |
-//! | `environments` | `Environment`, from the spec's `servers` |
-//! | `operations` | `OPERATIONS`, and every builder's `into_request()` (out of `send()`) and `call()` |
-//! | `pagination` | `PAGINATED_OPERATIONS`, `Page` impls, `pages()` and `stream()` |
-//! | `paths` | path parameters encoded by the crate's `encode_segment` instead of progenitor's `encode_path` |
-//! | `docs` | the spec's descriptions on what progenitor leaves undocumented, `#[deprecated]`, the hidden constructors |
-//! | `mock` | progenitor's httpmock helpers, made to work under a path prefix (`Prefixed`) |
-//! | `cli` | progenitor's clap CLI, adapted to the `securities` binary |
+//! What each module generates or edits: ARCHITECTURE.md, "codegen/, module by module".
 
 mod analysis;
 mod cli;
@@ -39,6 +26,9 @@ mod paths;
 mod settings;
 #[cfg(test)]
 mod testing;
+
+use proc_macro2::TokenStream;
+use std::panic::AssertUnwindSafe;
 
 // The xtask's rule 6 reads the same extension.
 #[allow(unused_imports)]
@@ -75,12 +65,8 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     let open_objects = open_objects::find(spec).map_err(at)?;
     let lists = pagination::lists(spec).map_err(at)?;
 
-    let generated_spec = handwritten::without_handwritten(spec).map_err(at)?;
-    let tokens = catch_progenitor(name, "the client", || {
-        progenitor::Generator::new(&settings::settings(spec)).generate_tokens(&generated_spec)
-    })?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("{name}: progenitor produced code that does not parse: {e}"))?;
+    let (mut file, _) =
+        run_progenitor(name, spec, "the client", |g, spec| g.generate_tokens(spec))?;
 
     let types = module_mut(&mut file, "types").map_err(at)?;
     types.push(syn::parse_quote! {
@@ -92,7 +78,7 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
     }
     types.extend(open_objects.iter().map(open_objects::item));
     handwritten::add_builders(&mut file, &operations).map_err(at)?;
-    docs::document_client(&mut file, spec).map_err(at)?;
+    docs::document(&mut file, spec, "the client").map_err(at)?;
     docs::mark_deprecated(&mut file, &operations).map_err(at)?;
     docs::hide_constructors(&mut file).map_err(at)?;
     operations::add_calls(&mut file, &operations).map_err(at)?;
@@ -121,15 +107,13 @@ pub fn generate(name: &str, spec: &openapiv3::OpenAPI) -> Result<Generated, Stri
 pub fn generate_mock(name: &str, spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let at = |e: String| format!("{name}: {e}");
     check_version(name, spec)?;
-    let generated_spec = handwritten::without_handwritten(spec).map_err(at)?;
-    let tokens = catch_progenitor(name, "the httpmock helpers", || {
-        progenitor::Generator::new(&settings::settings(spec)).httpmock(&generated_spec, "crate")
-    })?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("{name}: progenitor produced mock code that does not parse: {e}"))?;
+    let (mut file, generated_spec) =
+        run_progenitor(name, spec, "the httpmock helpers", |g, spec| {
+            g.httpmock(spec, "crate")
+        })?;
     let operations = analysis::operations(&generated_spec).map_err(at)?;
-    mock::allow_path_prefix(&mut file, operations.len()).map_err(at)?;
-    docs::document_mock(&mut file, &generated_spec).map_err(at)?;
+    mock::allow_path_prefix(&mut file, &operations).map_err(at)?;
+    docs::document(&mut file, &generated_spec, "the mock").map_err(at)?;
     Ok(render(&file))
 }
 
@@ -138,22 +122,11 @@ pub fn generate_mock(name: &str, spec: &openapiv3::OpenAPI) -> Result<String, St
 pub fn generate_cli(name: &str, spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let at = |e: String| format!("{name}: {e}");
     check_version(name, spec)?;
-    let generated_spec = handwritten::without_handwritten(spec).map_err(at)?;
-    let tokens = catch_progenitor(name, "the CLI", || {
-        progenitor::Generator::new(&settings::settings(spec)).cli(&generated_spec, "securities_api")
+    let (mut file, generated_spec) = run_progenitor(name, spec, "the CLI", |g, spec| {
+        g.cli(spec, "securities_api")
     })?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("{name}: progenitor produced CLI code that does not parse: {e}"))?;
     let operations = analysis::operations(&generated_spec).map_err(at)?;
-    cli::adapt(&mut file).map_err(at)?;
-    let split = cli::split_requests(&mut file).map_err(at)?;
-    if split != operations.len() {
-        return Err(format!(
-            "{name}: progenitor's CLI output changed ({split} of {} operations split); \
-             update `split_requests` in codegen/cli.rs",
-            operations.len()
-        ));
-    }
+    cli::adapt(&mut file, operations.len()).map_err(at)?;
     Ok(render(&file))
 }
 
@@ -184,30 +157,47 @@ fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut Vec<syn
         .ok_or_else(|| format!("progenitor's output has no `{name}` module"))
 }
 
-/// Runs one of progenitor's generators, turning its errors and its panics (it panics on some
-/// malformed specs) into a message that starts with `name`.
-fn catch_progenitor<T, E: std::fmt::Display>(
+/// The name of a type, without its path: `Client` for `crate::Client<'a>`.
+fn type_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
+}
+
+/// Runs one of progenitor's generators on the spec without its hand-written operations, and
+/// returns what it made, parsed, and that spec. Its errors and its panics (it panics on some
+/// malformed specs) become a message that starts with `name`.
+fn run_progenitor<E: std::fmt::Display>(
     name: &str,
+    spec: &openapiv3::OpenAPI,
     what: &str,
-    run: impl FnOnce() -> Result<T, E>,
-) -> Result<T, String> {
+    run: impl FnOnce(&mut progenitor::Generator, &openapiv3::OpenAPI) -> Result<TokenStream, E>,
+) -> Result<(syn::File, openapiv3::OpenAPI), String> {
+    let generated = handwritten::without_handwritten(spec).map_err(|e| format!("{name}: {e}"))?;
+    let mut generator = progenitor::Generator::new(&settings::settings(spec));
     // The process's panic hook is left alone (other threads may be panicking too): progenitor's
     // message also reaches stderr, before the one made here.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-        Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(format!("{name}: progenitor cannot generate {what}: {e}")),
+    let run = AssertUnwindSafe(|| run(&mut generator, &generated));
+    let tokens = match std::panic::catch_unwind(run) {
+        Ok(tokens) => {
+            tokens.map_err(|e| format!("{name}: progenitor cannot generate {what}: {e}"))?
+        }
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
-            Err(format!(
+            return Err(format!(
                 "{name}: progenitor panicked while generating {what} \
                  (run `cargo xtask validate` to find the operation): {message}"
-            ))
+            ));
         }
-    }
+    };
+    let file = syn::parse2(tokens)
+        .map_err(|e| format!("{name}: progenitor produced {what}, which does not parse: {e}"))?;
+    Ok((file, generated))
 }
 
 #[cfg(test)]

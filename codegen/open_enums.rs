@@ -3,7 +3,7 @@
 //! statuses and roles over time. (The spec lists known values in `x-extensible-enum` rather
 //! than `enum`, which other languages' generators would turn into closed types.)
 
-use super::analysis::variant_name;
+use super::analysis::pascal_case;
 
 /// A string enum of `components.schemas`, generated as an open enum.
 pub struct OpenEnum {
@@ -43,7 +43,8 @@ pub fn find(spec: &openapiv3::OpenAPI) -> Vec<OpenEnum> {
 }
 
 /// The enum and its impls (`as_str`, `Display`, `From<&str>`, `FromStr`, serde, schemars), for
-/// the `types` module.
+/// the `types` module: the wire value of a known variant is its spec value, any other string is
+/// `Unknown`.
 pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
     let ident = |text: &str| {
         syn::parse_str::<syn::Ident>(text).map_err(|_| {
@@ -58,7 +59,7 @@ pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
     let values = &e.values;
     let variants = values
         .iter()
-        .map(|v| ident(&variant_name(v)))
+        .map(|v| ident(&pascal_case(v)))
         .collect::<Result<Vec<_>, _>>()?;
     let value_docs = values.iter().map(|v| format!(" `{v}`"));
     let description = e.description.lines().map(|l| format!(" {l}"));
@@ -94,21 +95,6 @@ pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
                 }
             }
 
-    };
-    let mut items = file.items;
-    items.extend(trait_impls(&name, name_text, &variants, values));
-    Ok(items)
-}
-
-/// `Display`, `From<&str>`, `FromStr`, serde and schemars for the open enum `name`: the wire
-/// value of a known variant is its spec value, any other string is `Unknown`.
-fn trait_impls(
-    name: &syn::Ident,
-    name_text: &str,
-    variants: &[syn::Ident],
-    values: &[String],
-) -> Vec<syn::Item> {
-    let file: syn::File = syn::parse_quote! {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
@@ -164,7 +150,7 @@ fn trait_impls(
                 }
             }
     };
-    file.items
+    Ok(file.items)
 }
 
 #[cfg(test)]

@@ -50,11 +50,7 @@ fn list_shape(
     at: &str,
     page_type: &str,
 ) -> Result<(String, String), String> {
-    let schema = spec
-        .components
-        .as_ref()
-        .and_then(|c| c.schemas.get(page_type))
-        .and_then(|s| s.as_item())
+    let schema = super::analysis::schema(spec, page_type)
         .ok_or_else(|| format!("{at}: schema `{page_type}` is missing or is a $ref"))?;
     let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
         return Err(format!("{at}: `{page_type}` is not an object"));
@@ -121,25 +117,18 @@ pub fn items(lists: &[PaginatedList]) -> Vec<syn::Item> {
                 }
             });
         }
-        let pages_doc = [
-            format!(
-                " Every page of [`Client::{id}`], starting from the page set on this request (the first"
-            ),
-            " one when none is) and following `page_infos.next_page` until it is null: lazily, one"
-                .to_string(),
-            " request per page, ending after the first error. See [`crate::pagination`]."
-                .to_string(),
-        ];
-        let stream_doc = [
-            format!(
-                " Every item of every page of [`Client::{id}`] (the `{}` of each page), in",
-                list.items_field
-            ),
-            " order; see [`pages`](Self::pages).".to_string(),
-        ];
+        let pages_doc = format!(
+            " Every page of [`Client::{id}`], starting from the page set on this request (the first"
+        );
+        let stream_doc = format!(
+            " Every item of every page of [`Client::{id}`] (the `{}` of each page), in",
+            list.items_field
+        );
         out.push(syn::parse_quote! {
             impl<'a> builder::#builder<'a> {
-                #(#[doc = #pages_doc])*
+                #[doc = #pages_doc]
+                /// one when none is) and following `page_infos.next_page` until it is null: lazily, one
+                /// request per page, ending after the first error. See [`crate::pagination`].
                 pub fn pages(
                     self,
                 ) -> impl futures::Stream<Item = Result<types::#page_type, crate::Error>> + Unpin + 'a {
@@ -152,7 +141,8 @@ pub fn items(lists: &[PaginatedList]) -> Vec<syn::Item> {
                     })
                 }
 
-                #(#[doc = #stream_doc])*
+                #[doc = #stream_doc]
+                /// order; see [`pages`](Self::pages).
                 pub fn stream(
                     self,
                 ) -> impl futures::Stream<Item = Result<types::#item_type, crate::Error>> + Unpin + 'a {

@@ -11970,9 +11970,7 @@ let response = client.legacy_create_proposal()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_create_proposal(&self) -> builder::LegacyCreateProposal<'_> {
         builder::LegacyCreateProposal::new(self)
@@ -11994,9 +11992,7 @@ let response = client.legacy_get_security()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_get_security(&self) -> builder::LegacyGetSecurity<'_> {
         builder::LegacyGetSecurity::new(self)
@@ -12018,9 +12014,7 @@ let response = client.legacy_create_assignment()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_create_assignment(&self) -> builder::LegacyCreateAssignment<'_> {
         builder::LegacyCreateAssignment::new(self)
@@ -12042,9 +12036,7 @@ let response = client.legacy_get_assignment()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_get_assignment(&self) -> builder::LegacyGetAssignment<'_> {
         builder::LegacyGetAssignment::new(self)
@@ -12067,9 +12059,7 @@ let response = client.legacy_cancel_assignment()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_cancel_assignment(&self) -> builder::LegacyCancelAssignment<'_> {
         builder::LegacyCancelAssignment::new(self)
@@ -12090,9 +12080,7 @@ let response = client.legacy_create_signer()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_create_signer(&self) -> builder::LegacyCreateSigner<'_> {
         builder::LegacyCreateSigner::new(self)
@@ -12118,9 +12106,7 @@ let response = client.legacy_link_signer()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_link_signer(&self) -> builder::LegacyLinkSigner<'_> {
         builder::LegacyLinkSigner::new(self)
@@ -12142,9 +12128,7 @@ let response = client.legacy_execute_assignment()
     .await;
 ```*/
     #[deprecated(
-        note = "part of the legacy bridge (API Legada), kept for \
-                            integrations with the previous API; new integrations use the v1 \
-                            operations"
+        note = "part of the legacy bridge (API Legada), kept for integrations with the previous API; new integrations use the v1 operations"
     )]
     pub fn legacy_execute_assignment(&self) -> builder::LegacyExecuteAssignment<'_> {
         builder::LegacyExecuteAssignment::new(self)
