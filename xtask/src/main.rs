@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask validate [SPEC]`: the rules the spec keeps (see `validate`).
 //! - `cargo xtask generate [--check]`: the files derived from the spec.
-//! - `cargo xtask lint`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
+//! - `cargo xtask lint [SPEC]`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
 //! - `cargo xtask docs [--check]`: the API reference page, and its check in Chromium.
 //! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
 //! - `cargo xtask manual [DIR]`: every JSON example of the publisher's manual against the spec.
@@ -34,7 +34,7 @@ tasks:
   generate [--check]  regenerate openapi/securities-api.json and generated/ (client.rs,
                       mock.rs, cli.rs) from the spec; with --check, change nothing and
                       fail on any drift
-  lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
+  lint [SPEC]         run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
                       install them first with `npm ci`
   docs [--check] [--spec SPEC] [--out DIR]
                       render the spec into one self-contained HTML page,
@@ -65,8 +65,11 @@ fn main() -> ExitCode {
             [flag] if flag == "--check" => generate::run(&root, true),
             _ => usage_error("generate takes only --check"),
         },
-        Some("lint") if rest.is_empty() => lint::run(&root),
-        Some("lint") => usage_error("lint takes no arguments"),
+        Some("lint") => match rest {
+            [] => lint::run(&root, &root.join(spec::DEFAULT_SPEC), spec::DEFAULT_SPEC),
+            [path] if !path.starts_with('-') => lint::run(&root, Path::new(path), path),
+            _ => usage_error("lint takes at most one SPEC path"),
+        },
         Some("docs") => docs_command(&root, rest),
         Some("breaking") => match rest {
             [] => breaking::run(&root),

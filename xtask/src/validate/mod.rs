@@ -3,7 +3,6 @@
 
 mod document;
 pub mod examples;
-mod keywords;
 mod manual_word;
 mod open_enums;
 mod operations;
@@ -86,13 +85,12 @@ pub fn validate(text: &str) -> Report {
     }
     report.version = doc.get("openapi").and_then(Value::as_str).map(String::from);
     let index = walk::index(&doc);
-    refs::check(&doc, &index, problems);
-    operations::check(&doc, &index, problems);
+    refs::check(&index, problems);
+    operations::check(&index, problems);
     servers::check(&doc, &index, problems);
     shared_errors::check(&doc, &index, problems);
     progenitor::check(&doc, &index, problems);
     report.examples = examples::check(&doc, &index, problems);
-    keywords::check(&doc, &index, problems);
     open_enums::check(&doc, problems);
     manual_word::check(&doc, &index, problems);
     report.operations = index.operations.len();

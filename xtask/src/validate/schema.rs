@@ -18,7 +18,8 @@
 use crate::spec;
 use serde_json::{json, Map, Value};
 
-use super::keywords::TYPES;
+/// The values of `type` in OpenAPI 3.0; another (a typo that the linters report) is dropped.
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 const SCHEMAS: &str = "#/components/schemas/";
 
