@@ -1,30 +1,25 @@
 //! `cargo xtask breaking`: breaking changes of the spec since the last release, found by Optic
-//! (`@useoptic/optic`, pinned in `package.json`, installed by `npm ci`, run offline with its
-//! telemetry off), and the release rules they call for.
+//! (`@useoptic/optic`, pinned in `package.json`, run offline with its telemetry off), and the
+//! release rules they call for.
 //!
 //! The last release is named in `openapi/RELEASED` (version and commit); its spec is read with
 //! `git show <commit>:openapi/securities-api.yaml`. When Optic finds a breaking change:
 //!
-//! 1. the crate's version in `Cargo.toml` must be a semver-breaking bump of the released one
-//!    (for 0.x, a new minor or major; otherwise a new major);
+//! 1. the crate's version in `Cargo.toml` must be a semver-breaking bump of the released one;
 //! 2. `info.version` of the spec must differ from the released spec's;
-//! 3. `CHANGELOG.md` must have a section `## [<new crate version>]`, and each breaking change
-//!    must be named in one top-level bullet of it (a line starting with `- ` or `* ` and its
-//!    indented continuation lines): the operation, as `` `METHOD /path` `` or
-//!    `` `operationId` ``, and, when the change concerns a field, parameter or response
-//!    status, its name in backticks too (`` `quantity_signed` ``, `` `page` ``, `` `404` ``).
-//!    A removed operation needs only the operation.
+//! 3. `CHANGELOG.md` must have a section `## [<new crate version>]` in which each breaking
+//!    change is named in one top-level bullet (`- ` or `* ` and its indented continuation
+//!    lines): the operation, as `` `METHOD /path` `` or `` `operationId` ``, and the field,
+//!    parameter or response status it concerns, if any, in backticks too.
 //!
 //! Optic reports a change once per place it reaches (a removed operation also removes each of
-//! its responses and their fields): a finding inside another finding of the same side (same
-//! JSON pointer prefix) is part of it, not a change of its own.
-//!
-//! `cargo xtask breaking --diff BASE NEW` runs Optic on two files and prints the changes only.
+//! its responses): a finding inside another of the same side (same JSON pointer prefix) is
+//! part of it, not a change of its own.
 
-use crate::spec;
+use crate::spec::{self, str_at};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -68,8 +63,7 @@ pub struct Release {
 pub fn parse_released(text: &str) -> Result<Release, String> {
     let value = |key: &str| {
         text.lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with('#'))
+            .filter(|l| !l.trim_start().starts_with('#'))
             .filter_map(|l| l.split_once('='))
             .find(|(k, _)| k.trim() == key)
             .map(|(_, v)| v.trim().trim_matches('"').to_string())
@@ -84,7 +78,26 @@ pub fn parse_released(text: &str) -> Result<Release, String> {
 
 /// `cargo xtask breaking`: the spec against the last release.
 pub fn run(root: &Path) -> ExitCode {
-    match check_release(root) {
+    exit(check_release(root))
+}
+
+/// `cargo xtask breaking --diff BASE NEW`: Optic's breaking changes between two files.
+pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
+    // One directory per run: Optic writes its report under a fixed name.
+    let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
+    let result = spec::read_json(base).and_then(|base_doc| {
+        let new_doc = spec::read_json(new)?;
+        optic(root, &work, base, new, &base_doc, &new_doc)
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    exit(result.map(|changes| {
+        print_changes(&changes);
+        changes.is_empty()
+    }))
+}
+
+fn exit(passed: Result<bool, String>) -> ExitCode {
+    match passed {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -94,60 +107,22 @@ pub fn run(root: &Path) -> ExitCode {
     }
 }
 
-/// `cargo xtask breaking --diff BASE NEW`: Optic's breaking changes between two files.
-pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
-    let docs = [base, new].map(|p| {
-        std::fs::read_to_string(p)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
-            .and_then(|t| parse(&t, &p.display().to_string()))
-    });
-    let [Ok(base_doc), Ok(new_doc)] = &docs else {
-        for e in docs.iter().filter_map(|d| d.as_ref().err()) {
-            eprintln!("breaking: {e}");
-        }
-        return ExitCode::FAILURE;
-    };
-    // One directory per run: Optic writes its report under a fixed name.
-    let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
-    let result = optic(root, &work, base, new, base_doc, new_doc);
-    let _ = std::fs::remove_dir_all(&work);
-    match result {
-        Ok(changes) => {
-            print_changes(&changes);
-            if changes.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            eprintln!("breaking: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn parse(text: &str, name: &str) -> Result<Value, String> {
-    spec::parse_yaml(text)
-        .map_err(|e| format!("{name}: {}", e.message))
-        .and_then(|yaml| spec::to_json(&yaml))
-}
-
 fn check_release(root: &Path) -> Result<bool, String> {
     let started = Instant::now();
-    let released_text = std::fs::read_to_string(root.join(RELEASED))
-        .map_err(|e| format!("cannot read {RELEASED}: {e}"))?;
-    let release = parse_released(&released_text)?;
+    let read = |file: &str| {
+        std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+    };
+    let release = parse_released(&read(RELEASED)?)?;
     let at_release = |file: &str| git_show(root, &release.commit, file);
     let base_text = at_release(spec::DEFAULT_SPEC)?;
-    let base_manifest = at_release("Cargo.toml")?;
-    if crate_version(&base_manifest).as_deref() != Some(release.version.as_str()) {
+    let released_version = crate_version(&at_release("Cargo.toml")?);
+    if released_version.as_deref() != Some(release.version.as_str()) {
         return Err(format!(
             "{RELEASED} says version {} at commit {}, but that commit's Cargo.toml has {}: \
              fix {RELEASED}",
             release.version,
             release.commit,
-            crate_version(&base_manifest).unwrap_or_else(|| "no version".into())
+            released_version.unwrap_or_else(|| "no version".into())
         ));
     }
     let work = root.join("target/breaking");
@@ -156,56 +131,38 @@ fn check_release(root: &Path) -> Result<bool, String> {
     std::fs::write(&base_file, &base_text)
         .map_err(|e| format!("cannot write {}: {e}", base_file.display()))?;
     let new_file = root.join(spec::DEFAULT_SPEC);
-    let new_text = std::fs::read_to_string(&new_file)
-        .map_err(|e| format!("cannot read {}: {e}", spec::DEFAULT_SPEC))?;
-    let base_doc = parse(&base_text, &base_file.display().to_string())?;
-    let new_doc = parse(&new_text, spec::DEFAULT_SPEC)?;
+    let base_doc = spec::parse_json(&base_text, &base_file.display().to_string())?;
+    let new_doc = spec::parse_json(&read(spec::DEFAULT_SPEC)?, spec::DEFAULT_SPEC)?;
     let changes = optic(root, &work, &base_file, &new_file, &base_doc, &new_doc)?;
+    let commit = release.commit.get(..10).unwrap_or(&release.commit);
     println!(
-        "breaking: {} against release {} (commit {}, `git show {}:{}`): {} breaking change{} \
-         ({:.1} s)",
-        spec::DEFAULT_SPEC,
+        "breaking: {spec} against release {} (commit {commit}, `git show {commit}:{spec}`): \
+         {} breaking change{} ({:.1} s)",
         release.version,
-        short(&release.commit),
-        short(&release.commit),
-        spec::DEFAULT_SPEC,
         changes.len(),
         if changes.len() == 1 { "" } else { "s" },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        spec = spec::DEFAULT_SPEC,
     );
     if changes.is_empty() {
         return Ok(true);
     }
     print_changes(&changes);
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
-    let problems = release_problems(
-        &changes,
-        &Versions {
-            released_crate: &release.version,
-            crate_version: crate_version(&manifest).as_deref().unwrap_or(""),
-            released_info: str_at(&base_doc, "/info/version").unwrap_or(""),
-            info: str_at(&new_doc, "/info/version").unwrap_or(""),
-        },
-        &changelog,
-    );
-    if problems.is_empty() {
-        println!("breaking: allowed: the crate's version, info.version and CHANGELOG.md say so");
-        return Ok(true);
-    }
+    let versions = Versions {
+        released_crate: &release.version,
+        crate_version: &crate_version(&read("Cargo.toml")?).unwrap_or_default(),
+        released_info: str_at(&base_doc, "/info/version").unwrap_or(""),
+        info: str_at(&new_doc, "/info/version").unwrap_or(""),
+    };
+    let changelog = read("CHANGELOG.md").unwrap_or_default();
+    let problems = release_problems(&changes, &versions, &changelog);
     for problem in &problems {
         eprintln!("breaking: {problem}");
     }
-    Ok(false)
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..10).unwrap_or(commit)
-}
-
-fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
+    if problems.is_empty() {
+        println!("breaking: allowed: the crate's version, info.version and CHANGELOG.md say so");
+    }
+    Ok(problems.is_empty())
 }
 
 fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
@@ -227,19 +184,13 @@ fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
 
 /// `version` of the `[package]` table of a Cargo.toml.
 pub fn crate_version(manifest: &str) -> Option<String> {
-    let mut in_package = false;
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-        } else if in_package {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim() == "version" {
-                    return Some(value.trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
-    None
+    let tables = format!("\n{manifest}");
+    let package = tables.split("\n[").find(|t| t.starts_with("package]"))?;
+    let (_, value) = package
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .find(|(key, _)| key.trim() == "version")?;
+    Some(value.trim().trim_matches('"').to_string())
 }
 
 fn print_changes(changes: &[Change]) {
@@ -282,15 +233,7 @@ fn optic(
     std::fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let report = work.join("ci-run-details.json");
     let _ = std::fs::remove_file(&report);
-    let absolute = |p: &Path| -> PathBuf {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let output = Command::new(&exe)
         .arg("diff")
         .arg(absolute(base))
@@ -450,18 +393,17 @@ pub struct Versions<'a> {
     pub info: &'a str,
 }
 
-/// Whether `new` is a semver-breaking bump of `old`: a new major, or for 0.x a new minor.
+/// Whether `new` is a semver-breaking bump of `old`: a version that Cargo's `^old` does not
+/// accept (a new major, or for 0.x a new minor), and newer.
 pub fn is_breaking_bump(old: &str, new: &str) -> bool {
-    let parse = |v: &str| -> Option<(u64, u64)> {
-        let core = v.split(['-', '+']).next()?;
-        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-        Some((parts.next()??, parts.next()??))
+    let (Ok(req), Ok(old), Ok(new)) = (
+        semver::VersionReq::parse(&format!("^{old}")),
+        semver::Version::parse(old),
+        semver::Version::parse(new),
+    ) else {
+        return false;
     };
-    match (parse(old), parse(new)) {
-        (Some((0, old_minor)), Some((major, minor))) => major > 0 || minor > old_minor,
-        (Some((old_major, _)), Some((major, _))) => major > old_major,
-        _ => false,
-    }
+    new > old && !req.matches(&new)
 }
 
 /// What a release with these breaking changes lacks, each with its fix.

@@ -8,7 +8,8 @@
 //! servers on the overview and the bearer scheme's details, and saves screenshots. What it
 //! looks for is written here, from the spec, into `expected.json` beside the page.
 
-use crate::spec;
+use crate::spec::{self, str_at};
+use crate::validate::METHODS;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,10 +17,6 @@ use std::time::Instant;
 
 /// Where the page goes, relative to the repository root.
 pub const DEFAULT_OUT: &str = "target/api-docs";
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// An operationId and summary that no spec here has: the check must not find them.
 const CONTROL_ID: &str = "xtask_control_not_in_the_spec";
@@ -58,11 +55,7 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
                 .into(),
         );
     }
-    let text = std::fs::read_to_string(&options.spec)
-        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
-    let doc = spec::parse_yaml(&text)
-        .map_err(|e| format!("{}: {}", options.spec.display(), e.message))
-        .and_then(|yaml| spec::to_json(&yaml))?;
+    let doc = spec::read_json(&options.spec)?;
     let expected = expected(&doc)?;
     std::fs::create_dir_all(&options.out)
         .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
@@ -166,10 +159,6 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
         "control": { "operationId": CONTROL_ID, "summary": CONTROL_SUMMARY },
         "operations": operations,
     }))
-}
-
-fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
 }
 
 /// Opens the page in headless Chromium through the pinned playwright-core.

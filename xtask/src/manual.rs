@@ -106,7 +106,7 @@ pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
             ExitCode::SUCCESS
         };
     }
-    let doc = match spec::load_json(root) {
+    let doc = match spec::read_json(&root.join(spec::DEFAULT_SPEC)) {
         Ok(doc) => doc,
         Err(e) => {
             eprintln!("manual: {e}");
@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn an_unmodelled_field_or_a_wrong_type_fails() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let doc = spec::load_json(&root).expect("the spec loads");
+        let doc = spec::read_json(&root.join(spec::DEFAULT_SPEC)).expect("the spec loads");
         let schema = schema_of(&doc, "get_batch", "200").expect("get_batch answers JSON");
         let fits = serde_json::json!({"batch": {"id": 1, "status": "a_new_status"}});
         assert_eq!(strict_problems(&doc, &schema, &fits), Vec::<String>::new());

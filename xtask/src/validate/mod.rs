@@ -13,6 +13,8 @@ mod servers;
 mod shared_errors;
 mod walk;
 
+pub use walk::METHODS;
+
 use crate::spec;
 use serde_json::Value;
 use std::fmt;
