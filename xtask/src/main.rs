@@ -1,11 +1,4 @@
-//! `cargo xtask`: the project's tasks around its OpenAPI document.
-//!
-//! - `cargo xtask validate [SPEC]`: the rules the spec keeps (see `validate`).
-//! - `cargo xtask generate [--check]`: the files derived from the spec.
-//! - `cargo xtask lint [SPEC]`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
-//! - `cargo xtask docs [--check]`: the API reference page, and its check in Chromium.
-//! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
-//! - `cargo xtask manual [DIR]`: every JSON example of the publisher's manual against the spec.
+//! `cargo xtask`: the project's tasks around its OpenAPI document (see `USAGE`).
 
 // The generation modules that build.rs uses, compiled here from the same files, so that the
 // reviewable snapshot is the compiled code; their unit tests run here (`cargo test -p xtask`).

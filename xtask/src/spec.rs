@@ -123,14 +123,9 @@ pub fn strip_location(message: &str) -> String {
 /// The 1-based line of the first top-level `key:` in the text, for problems that the parser
 /// itself does not place (such as an unsupported `openapi` version).
 pub fn top_level_line(text: &str, key: &str) -> Option<usize> {
+    let keys = [format!("{key}:"), format!("\"{key}\":")];
     text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-                || line
-                    .strip_prefix(&format!("\"{key}\""))
-                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .position(|line| keys.iter().any(|k| line.starts_with(k.as_str())))
         .map(|i| i + 1)
 }
 

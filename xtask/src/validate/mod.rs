@@ -41,6 +41,7 @@ impl fmt::Display for Problem {
 }
 
 /// What `validate` found.
+#[derive(Default)]
 pub struct Report {
     pub problems: Vec<Problem>,
     /// The `openapi` version, when there is one.
@@ -53,13 +54,7 @@ pub struct Report {
 
 /// Checks the spec text against every rule.
 pub fn validate(text: &str) -> Report {
-    let mut report = Report {
-        problems: Vec::new(),
-        version: None,
-        operations: 0,
-        schemas: 0,
-        examples: 0,
-    };
+    let mut report = Report::default();
     let yaml = match spec::parse_yaml(text) {
         Ok(yaml) => yaml,
         Err(e) => {
