@@ -249,38 +249,23 @@ fn optic(
         .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    let said = || {
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    };
     let text = std::fs::read_to_string(&report).map_err(|_| {
         format!(
-            "Optic wrote no report (exit status {}); it said:\n{}",
+            "Optic wrote no report (exit status {}); it said:\n{}{}",
             output.status,
-            said()
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
         )
     })?;
     let report: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", report.display()))?;
-    if let Some(failed) = report
-        .get("failed")
-        .and_then(Value::as_array)
-        .filter(|f| !f.is_empty())
-    {
-        return Err(format!(
-            "Optic could not compare the specs: {}",
-            Value::Array(failed.clone())
-        ));
+    let failed = &report["failed"];
+    if failed.as_array().is_some_and(|f| !f.is_empty()) {
+        return Err(format!("Optic could not compare the specs: {failed}"));
     }
-    let results: Vec<&Value> = report
-        .get("completed")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.pointer("/comparison/results").and_then(Value::as_array))
+    let completed = report["completed"].as_array().into_iter().flatten();
+    let results: Vec<&Value> = completed
+        .filter_map(|c| c["comparison"]["results"].as_array())
         .flatten()
         .collect();
     Ok(changes(&results, base_doc, new_doc))
@@ -291,15 +276,11 @@ fn optic(
 pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
     let failed: Vec<(&str, &str, &Value)> = results
         .iter()
-        .filter(|r| r.get("passed").and_then(Value::as_bool) == Some(false))
-        .filter(|r| r.get("exempted").and_then(Value::as_bool) != Some(true))
-        .filter(|r| r.get("severity").and_then(Value::as_u64).unwrap_or(2) >= 2)
+        .filter(|r| r["passed"] == false && r["exempted"] != true)
+        .filter(|r| r["severity"].as_u64().unwrap_or(2) >= 2)
         .map(|r| {
-            (
-                str_at(r, "/location/jsonPath").unwrap_or(""),
-                str_at(r, "/location/spec").unwrap_or(""),
-                *r,
-            )
+            let at = |key| str_at(r, key).unwrap_or("");
+            (at("/location/jsonPath"), at("/location/spec"), *r)
         })
         .collect();
     let mut seen = BTreeSet::new();
@@ -314,17 +295,9 @@ pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
         if inside {
             continue;
         }
+        let place = str_at(result, "/where").unwrap_or("");
         let operation = operation_of(pointer)
-            .or_else(|| {
-                str_at(result, "/where").and_then(|w| {
-                    w.splitn(3, ' ')
-                        .take(2)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .into()
-                })
-            })
-            .unwrap_or_default();
+            .unwrap_or_else(|| place.splitn(3, ' ').take(2).collect::<Vec<_>>().join(" "));
         let operation_ids = [base, new]
             .iter()
             .filter_map(|doc| operation_id(doc, &operation))
@@ -334,7 +307,7 @@ pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
         let change = Change {
             operation,
             operation_ids,
-            name: name_of(pointer, str_at(result, "/where").unwrap_or("")),
+            name: name_of(pointer, place),
             rule: str_at(result, "/name").unwrap_or("").to_string(),
             message: str_at(result, "/error").unwrap_or("").to_string(),
         };
@@ -363,12 +336,8 @@ fn operation_of(pointer: &str) -> Option<String> {
 
 fn operation_id(doc: &Value, operation: &str) -> Option<String> {
     let (method, path) = operation.split_once(' ')?;
-    doc.get("paths")?
-        .get(path)?
-        .get(method.to_lowercase())?
-        .get("operationId")?
-        .as_str()
-        .map(String::from)
+    let id = doc.get("paths")?.get(path)?.get(method.to_lowercase())?;
+    str_at(id, "/operationId").map(String::from)
 }
 
 /// The field, parameter or response status a finding is about.
@@ -379,11 +348,8 @@ fn name_of(pointer: &str, place: &str) -> Option<String> {
     if let Some((_, property)) = pointer.rsplit_once("/properties/") {
         return Some(unescape(property.split('/').next().unwrap_or(property)));
     }
-    let segments: Vec<&str> = pointer.split('/').collect();
-    match segments.as_slice() {
-        [.., "responses", status] => Some(status.to_string()),
-        _ => None,
-    }
+    let (_, status) = pointer.rsplit_once("/responses/")?;
+    (!status.contains('/')).then(|| status.to_string())
 }
 
 pub struct Versions<'a> {
