@@ -78,7 +78,7 @@ pub fn parse_released(text: &str) -> Result<Release, String> {
 
 /// `cargo xtask breaking`: the spec against the last release.
 pub fn run(root: &Path) -> ExitCode {
-    exit(check_release(root))
+    crate::finish("breaking", check_release(root))
 }
 
 /// `cargo xtask breaking --diff BASE NEW`: Optic's breaking changes between two files.
@@ -90,21 +90,11 @@ pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
         optic(root, &work, base, new, &base_doc, &new_doc)
     });
     let _ = std::fs::remove_dir_all(&work);
-    exit(result.map(|changes| {
+    let passed = result.map(|changes| {
         print_changes(&changes);
         changes.is_empty()
-    }))
-}
-
-fn exit(passed: Result<bool, String>) -> ExitCode {
-    match passed {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("breaking: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    });
+    crate::finish("breaking", passed)
 }
 
 fn check_release(root: &Path) -> Result<bool, String> {
@@ -222,14 +212,7 @@ fn optic(
     base_doc: &Value,
     new_doc: &Value,
 ) -> Result<Vec<Change>, String> {
-    let exe = root.join("node_modules/.bin/optic");
-    if !exe.exists() {
-        return Err(
-            "Optic is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
-             repository root"
-                .into(),
-        );
-    }
+    let exe = crate::npm_bin(root, "optic")?;
     std::fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let report = work.join("ci-run-details.json");
     let _ = std::fs::remove_file(&report);

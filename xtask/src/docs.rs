@@ -29,32 +29,18 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, options: &Options) -> ExitCode {
-    match build(root, options).and_then(|page| {
-        if options.check {
-            check(root, &page, &options.out)
-        } else {
-            Ok(())
-        }
-    }) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("docs: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let built = build(root, options);
+    let checked = built.and_then(|page| match options.check {
+        true => check(root, &page, &options.out),
+        false => Ok(()),
+    });
+    crate::finish("docs", checked.map(|()| true))
 }
 
 /// Renders the page and writes what the browser check expects; returns the page's path.
 fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
     let started = Instant::now();
-    let redocly = root.join("node_modules/.bin/redocly");
-    if !redocly.exists() {
-        return Err(
-            "Redocly CLI is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) \
-             at the repository root"
-                .into(),
-        );
-    }
+    let redocly = crate::npm_bin(root, "redocly")?;
     let doc = spec::read_json(&options.spec)?;
     let expected = expected(&doc)?;
     std::fs::create_dir_all(&options.out)
@@ -65,7 +51,9 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
         str_at(&doc, "/info/title").unwrap_or("API"),
         str_at(&doc, "/info/version").unwrap_or_default()
     );
-    let output = Command::new(&redocly)
+    // lint's environment also keeps readers' browsers from sending telemetry: the page would
+    // unless built with telemetry off.
+    let output = crate::lint::tool_command(&redocly)
         .arg("build-docs")
         .arg(&options.spec)
         .arg("--output")
@@ -74,11 +62,6 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
         .arg("--inlineBundle")
         .args(["--title", &title])
         .current_dir(root)
-        // No update check, no usage report, and no telemetry from readers' browsers (the
-        // page would send it unless built with telemetry off).
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
-        .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", redocly.display()))?;
     if !output.status.success() || !page.exists() {

@@ -56,8 +56,7 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
     ];
     let mut failed = false;
     for (tool, args, read) in tools {
-        let exe = root.join("node_modules/.bin").join(tool);
-        if !exe.exists() {
+        let Ok(exe) = crate::npm_bin(root, tool) else {
             let message = format!("{tool}: not installed (run `npm ci` at the repository root)");
             if crate::in_ci() {
                 eprintln!("{message}");
@@ -66,7 +65,7 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
                 println!("{message}; skipped");
             }
             continue;
-        }
+        };
         let findings = run_json(root, &exe, args)
             .and_then(|report| read(&report).ok_or(format!("unexpected report: {report}")));
         let findings = match findings {
@@ -116,7 +115,7 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
 
 /// The linter, without update checks nor usage reports: CI reaches no network beyond package
 /// registries.
-fn tool_command(exe: &Path) -> Command {
+pub fn tool_command(exe: &Path) -> Command {
     let mut command = Command::new(exe);
     command
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")

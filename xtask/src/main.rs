@@ -91,6 +91,30 @@ fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
+/// A tool that `npm ci` installs from the pinned `package.json`.
+fn npm_bin(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let exe = root.join("node_modules/.bin").join(name);
+    if exe.exists() {
+        return Ok(exe);
+    }
+    Err(format!(
+        "{name} is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
+         repository root"
+    ))
+}
+
+/// The exit code of a task that passed, failed, or could not run (`Err`, said so).
+fn finish(task: &str, passed: Result<bool, String>) -> ExitCode {
+    match passed {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The repository root: xtask's own manifest directory is `<root>/xtask`.
 fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -128,14 +152,13 @@ fn usage_error(message: &str) -> ExitCode {
 
 fn validate_command(path: &Path, name: &str) -> ExitCode {
     let started = Instant::now();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let report = match std::fs::read_to_string(path) {
+        Ok(text) => validate::validate(&text),
         Err(e) => {
             eprintln!("{name}: cannot read the spec: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let report = validate::validate(&text);
     let elapsed = started.elapsed();
     if report.problems.is_empty() {
         println!(

@@ -101,7 +101,7 @@ fn operation_ids_tags_summaries_and_path_parameters() {
 
 #[test]
 #[ignore = "needs Spectral and Redocly: npm ci"]
-fn no_operation_id_no_title_no_responses_and_a_key_that_is_no_status() {
+fn no_operation_id_no_title_no_servers_no_responses_and_a_key_that_is_no_status() {
     let text = std::fs::read_to_string(fixtures().join("valid.yaml")).unwrap();
     let mut doc: Value = serde_norway::from_str(&text).unwrap();
     let get = &mut doc["paths"]["/v1/things/{id}"]["get"];
@@ -110,6 +110,7 @@ fn no_operation_id_no_title_no_responses_and_a_key_that_is_no_status() {
     let ok = responses.remove("200").unwrap();
     responses.insert("2OO".into(), ok);
     doc["info"].as_object_mut().unwrap().remove("title");
+    doc["servers"] = serde_json::json!([]);
     doc["paths"]["/v1/empty"] = serde_json::json!({
         "get": { "operationId": "empty", "tags": ["things"], "summary": "E", "responses": {} }
     });
@@ -124,6 +125,9 @@ fn no_operation_id_no_title_no_responses_and_a_key_that_is_no_status() {
             "/info: spectral error oas3-schema: \"info\" property must have required property \
              \"title\".",
             "/responses/2OO: spectral error oas3-schema: Property \"2OO\" is not expected",
+            "/servers: spectral warning oas3-api-servers: OpenAPI \"servers\" must be present and \
+             non-empty array.",
+            "/servers: redocly error no-empty-servers: Servers must be a non-empty array.",
             "~1v1~1empty/get/responses: spectral error oas3-schema: \"responses\" property must \
              not have fewer than 1 properties.",
         ],
