@@ -129,14 +129,9 @@ pub fn top_level_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// `base` extended by one segment.
+/// `base` extended by one segment, escaped (RFC 6901).
 pub fn join(base: &str, segment: &str) -> String {
-    format!("{base}/{}", escape(segment))
+    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
 /// The value a local `$ref` (`#/...`) points to, if any.

@@ -60,7 +60,6 @@ pub fn validate(text: &str) -> Report {
         Err(e) => {
             let at = match (e.line, e.column) {
                 (Some(line), Some(column)) => format!("{line}:{column}"),
-                (Some(line), None) => line.to_string(),
                 _ => "/".to_string(),
             };
             report

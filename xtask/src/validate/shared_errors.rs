@@ -79,7 +79,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         let name = &r[PREFIX.len()..];
         let Some(schema) = response.pointer("/content/application~1json/schema") else {
             problems.push(Problem::new(
-                format!("/components/responses/{}", spec::escape(name)),
+                spec::join("/components/responses", name),
                 "a shared error response must have an application/json schema",
             ));
             continue;

@@ -143,23 +143,20 @@ pub fn index(doc: &Value) -> Index<'_> {
         }
         for method in METHODS {
             if let Some(value) = item.get(method) {
-                let path_item = item;
                 index.operations.push(Operation {
                     path,
                     method,
                     value,
-                    path_item,
+                    path_item: item,
                 });
             }
         }
     }
     for (section, kind) in COMPONENTS {
-        let Some(entries) = doc.pointer(&format!("/components/{section}")) else {
-            continue;
-        };
-        for (name, value) in entries.as_object().into_iter().flatten() {
-            let at = join(&format!("/components/{section}"), name);
-            visit(&mut index, kind, at, value);
+        let base = format!("/components/{section}");
+        let entries = doc.pointer(&base).and_then(Value::as_object);
+        for (name, value) in entries.into_iter().flatten() {
+            visit(&mut index, kind, join(&base, name), value);
         }
     }
     index
