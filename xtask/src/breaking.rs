@@ -1,30 +1,25 @@
 //! `cargo xtask breaking`: breaking changes of the spec since the last release, found by Optic
-//! (`@useoptic/optic`, pinned in `package.json`, installed by `npm ci`, run offline with its
-//! telemetry off), and the release rules they call for.
+//! (`@useoptic/optic`, pinned in `package.json`, run offline with its telemetry off), and the
+//! release rules they call for.
 //!
 //! The last release is named in `openapi/RELEASED` (version and commit); its spec is read with
 //! `git show <commit>:openapi/securities-api.yaml`. When Optic finds a breaking change:
 //!
-//! 1. the crate's version in `Cargo.toml` must be a semver-breaking bump of the released one
-//!    (for 0.x, a new minor or major; otherwise a new major);
+//! 1. the crate's version in `Cargo.toml` must be a semver-breaking bump of the released one;
 //! 2. `info.version` of the spec must differ from the released spec's;
-//! 3. `CHANGELOG.md` must have a section `## [<new crate version>]`, and each breaking change
-//!    must be named in one top-level bullet of it (a line starting with `- ` or `* ` and its
-//!    indented continuation lines): the operation, as `` `METHOD /path` `` or
-//!    `` `operationId` ``, and, when the change concerns a field, parameter or response
-//!    status, its name in backticks too (`` `quantity_signed` ``, `` `page` ``, `` `404` ``).
-//!    A removed operation needs only the operation.
+//! 3. `CHANGELOG.md` must have a section `## [<new crate version>]` in which each breaking
+//!    change is named in one top-level bullet (`- ` or `* ` and its indented continuation
+//!    lines): the operation, as `` `METHOD /path` `` or `` `operationId` ``, and the field,
+//!    parameter or response status it concerns, if any, in backticks too.
 //!
 //! Optic reports a change once per place it reaches (a removed operation also removes each of
-//! its responses and their fields): a finding inside another finding of the same side (same
-//! JSON pointer prefix) is part of it, not a change of its own.
-//!
-//! `cargo xtask breaking --diff BASE NEW` runs Optic on two files and prints the changes only.
+//! its responses): a finding inside another of the same side (same JSON pointer prefix) is
+//! part of it, not a change of its own.
 
-use crate::spec;
+use crate::spec::{self, str_at};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -68,8 +63,7 @@ pub struct Release {
 pub fn parse_released(text: &str) -> Result<Release, String> {
     let value = |key: &str| {
         text.lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with('#'))
+            .filter(|l| !l.trim_start().starts_with('#'))
             .filter_map(|l| l.split_once('='))
             .find(|(k, _)| k.trim() == key)
             .map(|(_, v)| v.trim().trim_matches('"').to_string())
@@ -84,70 +78,41 @@ pub fn parse_released(text: &str) -> Result<Release, String> {
 
 /// `cargo xtask breaking`: the spec against the last release.
 pub fn run(root: &Path) -> ExitCode {
-    match check_release(root) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("breaking: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::finish("breaking", check_release(root))
 }
 
 /// `cargo xtask breaking --diff BASE NEW`: Optic's breaking changes between two files.
 pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
-    let docs = [base, new].map(|p| {
-        std::fs::read_to_string(p)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
-            .and_then(|t| parse(&t, &p.display().to_string()))
-    });
-    let [Ok(base_doc), Ok(new_doc)] = &docs else {
-        for e in docs.iter().filter_map(|d| d.as_ref().err()) {
-            eprintln!("breaking: {e}");
-        }
-        return ExitCode::FAILURE;
-    };
     // One directory per run: Optic writes its report under a fixed name.
     let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
-    let result = optic(root, &work, base, new, base_doc, new_doc);
+    let result = spec::read_json(base).and_then(|base_doc| {
+        let new_doc = spec::read_json(new)?;
+        optic(root, &work, base, new, &base_doc, &new_doc)
+    });
     let _ = std::fs::remove_dir_all(&work);
-    match result {
-        Ok(changes) => {
-            print_changes(&changes);
-            if changes.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            eprintln!("breaking: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn parse(text: &str, name: &str) -> Result<Value, String> {
-    spec::parse_yaml(text)
-        .map_err(|e| format!("{name}: {}", e.message))
-        .and_then(|yaml| spec::to_json(&yaml))
+    let passed = result.map(|changes| {
+        print_changes(&changes);
+        changes.is_empty()
+    });
+    crate::finish("breaking", passed)
 }
 
 fn check_release(root: &Path) -> Result<bool, String> {
     let started = Instant::now();
-    let released_text = std::fs::read_to_string(root.join(RELEASED))
-        .map_err(|e| format!("cannot read {RELEASED}: {e}"))?;
-    let release = parse_released(&released_text)?;
+    let read = |file: &str| {
+        std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+    };
+    let release = parse_released(&read(RELEASED)?)?;
     let at_release = |file: &str| git_show(root, &release.commit, file);
     let base_text = at_release(spec::DEFAULT_SPEC)?;
-    let base_manifest = at_release("Cargo.toml")?;
-    if crate_version(&base_manifest).as_deref() != Some(release.version.as_str()) {
+    let released_version = crate_version(&at_release("Cargo.toml")?);
+    if released_version.as_deref() != Some(release.version.as_str()) {
         return Err(format!(
             "{RELEASED} says version {} at commit {}, but that commit's Cargo.toml has {}: \
              fix {RELEASED}",
             release.version,
             release.commit,
-            crate_version(&base_manifest).unwrap_or_else(|| "no version".into())
+            released_version.unwrap_or_else(|| "no version".into())
         ));
     }
     let work = root.join("target/breaking");
@@ -156,56 +121,38 @@ fn check_release(root: &Path) -> Result<bool, String> {
     std::fs::write(&base_file, &base_text)
         .map_err(|e| format!("cannot write {}: {e}", base_file.display()))?;
     let new_file = root.join(spec::DEFAULT_SPEC);
-    let new_text = std::fs::read_to_string(&new_file)
-        .map_err(|e| format!("cannot read {}: {e}", spec::DEFAULT_SPEC))?;
-    let base_doc = parse(&base_text, &base_file.display().to_string())?;
-    let new_doc = parse(&new_text, spec::DEFAULT_SPEC)?;
+    let base_doc = spec::parse_json(&base_text, &base_file.display().to_string())?;
+    let new_doc = spec::parse_json(&read(spec::DEFAULT_SPEC)?, spec::DEFAULT_SPEC)?;
     let changes = optic(root, &work, &base_file, &new_file, &base_doc, &new_doc)?;
+    let commit = release.commit.get(..10).unwrap_or(&release.commit);
     println!(
-        "breaking: {} against release {} (commit {}, `git show {}:{}`): {} breaking change{} \
-         ({:.1} s)",
-        spec::DEFAULT_SPEC,
+        "breaking: {spec} against release {} (commit {commit}, `git show {commit}:{spec}`): \
+         {} breaking change{} ({:.1} s)",
         release.version,
-        short(&release.commit),
-        short(&release.commit),
-        spec::DEFAULT_SPEC,
         changes.len(),
         if changes.len() == 1 { "" } else { "s" },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        spec = spec::DEFAULT_SPEC,
     );
     if changes.is_empty() {
         return Ok(true);
     }
     print_changes(&changes);
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
-    let problems = release_problems(
-        &changes,
-        &Versions {
-            released_crate: &release.version,
-            crate_version: crate_version(&manifest).as_deref().unwrap_or(""),
-            released_info: str_at(&base_doc, "/info/version").unwrap_or(""),
-            info: str_at(&new_doc, "/info/version").unwrap_or(""),
-        },
-        &changelog,
-    );
-    if problems.is_empty() {
-        println!("breaking: allowed: the crate's version, info.version and CHANGELOG.md say so");
-        return Ok(true);
-    }
+    let versions = Versions {
+        released_crate: &release.version,
+        crate_version: &crate_version(&read("Cargo.toml")?).unwrap_or_default(),
+        released_info: str_at(&base_doc, "/info/version").unwrap_or(""),
+        info: str_at(&new_doc, "/info/version").unwrap_or(""),
+    };
+    let changelog = read("CHANGELOG.md").unwrap_or_default();
+    let problems = release_problems(&changes, &versions, &changelog);
     for problem in &problems {
         eprintln!("breaking: {problem}");
     }
-    Ok(false)
-}
-
-fn short(commit: &str) -> &str {
-    commit.get(..10).unwrap_or(commit)
-}
-
-fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
+    if problems.is_empty() {
+        println!("breaking: allowed: the crate's version, info.version and CHANGELOG.md say so");
+    }
+    Ok(problems.is_empty())
 }
 
 fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
@@ -227,19 +174,13 @@ fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
 
 /// `version` of the `[package]` table of a Cargo.toml.
 pub fn crate_version(manifest: &str) -> Option<String> {
-    let mut in_package = false;
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-        } else if in_package {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim() == "version" {
-                    return Some(value.trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
-    None
+    let tables = format!("\n{manifest}");
+    let package = tables.split("\n[").find(|t| t.starts_with("package]"))?;
+    let (_, value) = package
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .find(|(key, _)| key.trim() == "version")?;
+    Some(value.trim().trim_matches('"').to_string())
 }
 
 fn print_changes(changes: &[Change]) {
@@ -271,26 +212,11 @@ fn optic(
     base_doc: &Value,
     new_doc: &Value,
 ) -> Result<Vec<Change>, String> {
-    let exe = root.join("node_modules/.bin/optic");
-    if !exe.exists() {
-        return Err(
-            "Optic is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
-             repository root"
-                .into(),
-        );
-    }
+    let exe = crate::npm_bin(root, "optic")?;
     std::fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let report = work.join("ci-run-details.json");
     let _ = std::fs::remove_file(&report);
-    let absolute = |p: &Path| -> PathBuf {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let output = Command::new(&exe)
         .arg("diff")
         .arg(absolute(base))
@@ -306,38 +232,23 @@ fn optic(
         .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    let said = || {
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    };
     let text = std::fs::read_to_string(&report).map_err(|_| {
         format!(
-            "Optic wrote no report (exit status {}); it said:\n{}",
+            "Optic wrote no report (exit status {}); it said:\n{}{}",
             output.status,
-            said()
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
         )
     })?;
     let report: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", report.display()))?;
-    if let Some(failed) = report
-        .get("failed")
-        .and_then(Value::as_array)
-        .filter(|f| !f.is_empty())
-    {
-        return Err(format!(
-            "Optic could not compare the specs: {}",
-            Value::Array(failed.clone())
-        ));
+    let failed = &report["failed"];
+    if failed.as_array().is_some_and(|f| !f.is_empty()) {
+        return Err(format!("Optic could not compare the specs: {failed}"));
     }
-    let results: Vec<&Value> = report
-        .get("completed")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.pointer("/comparison/results").and_then(Value::as_array))
+    let completed = report["completed"].as_array().into_iter().flatten();
+    let results: Vec<&Value> = completed
+        .filter_map(|c| c["comparison"]["results"].as_array())
         .flatten()
         .collect();
     Ok(changes(&results, base_doc, new_doc))
@@ -348,15 +259,11 @@ fn optic(
 pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
     let failed: Vec<(&str, &str, &Value)> = results
         .iter()
-        .filter(|r| r.get("passed").and_then(Value::as_bool) == Some(false))
-        .filter(|r| r.get("exempted").and_then(Value::as_bool) != Some(true))
-        .filter(|r| r.get("severity").and_then(Value::as_u64).unwrap_or(2) >= 2)
+        .filter(|r| r["passed"] == false && r["exempted"] != true)
+        .filter(|r| r["severity"].as_u64().unwrap_or(2) >= 2)
         .map(|r| {
-            (
-                str_at(r, "/location/jsonPath").unwrap_or(""),
-                str_at(r, "/location/spec").unwrap_or(""),
-                *r,
-            )
+            let at = |key| str_at(r, key).unwrap_or("");
+            (at("/location/jsonPath"), at("/location/spec"), *r)
         })
         .collect();
     let mut seen = BTreeSet::new();
@@ -371,17 +278,9 @@ pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
         if inside {
             continue;
         }
+        let place = str_at(result, "/where").unwrap_or("");
         let operation = operation_of(pointer)
-            .or_else(|| {
-                str_at(result, "/where").and_then(|w| {
-                    w.splitn(3, ' ')
-                        .take(2)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .into()
-                })
-            })
-            .unwrap_or_default();
+            .unwrap_or_else(|| place.splitn(3, ' ').take(2).collect::<Vec<_>>().join(" "));
         let operation_ids = [base, new]
             .iter()
             .filter_map(|doc| operation_id(doc, &operation))
@@ -391,7 +290,7 @@ pub fn changes(results: &[&Value], base: &Value, new: &Value) -> Vec<Change> {
         let change = Change {
             operation,
             operation_ids,
-            name: name_of(pointer, str_at(result, "/where").unwrap_or("")),
+            name: name_of(pointer, place),
             rule: str_at(result, "/name").unwrap_or("").to_string(),
             message: str_at(result, "/error").unwrap_or("").to_string(),
         };
@@ -420,12 +319,8 @@ fn operation_of(pointer: &str) -> Option<String> {
 
 fn operation_id(doc: &Value, operation: &str) -> Option<String> {
     let (method, path) = operation.split_once(' ')?;
-    doc.get("paths")?
-        .get(path)?
-        .get(method.to_lowercase())?
-        .get("operationId")?
-        .as_str()
-        .map(String::from)
+    let id = doc.get("paths")?.get(path)?.get(method.to_lowercase())?;
+    str_at(id, "/operationId").map(String::from)
 }
 
 /// The field, parameter or response status a finding is about.
@@ -436,11 +331,8 @@ fn name_of(pointer: &str, place: &str) -> Option<String> {
     if let Some((_, property)) = pointer.rsplit_once("/properties/") {
         return Some(unescape(property.split('/').next().unwrap_or(property)));
     }
-    let segments: Vec<&str> = pointer.split('/').collect();
-    match segments.as_slice() {
-        [.., "responses", status] => Some(status.to_string()),
-        _ => None,
-    }
+    let (_, status) = pointer.rsplit_once("/responses/")?;
+    (!status.contains('/')).then(|| status.to_string())
 }
 
 pub struct Versions<'a> {
@@ -450,18 +342,17 @@ pub struct Versions<'a> {
     pub info: &'a str,
 }
 
-/// Whether `new` is a semver-breaking bump of `old`: a new major, or for 0.x a new minor.
+/// Whether `new` is a semver-breaking bump of `old`: a version that Cargo's `^old` does not
+/// accept (a new major, or for 0.x a new minor), and newer.
 pub fn is_breaking_bump(old: &str, new: &str) -> bool {
-    let parse = |v: &str| -> Option<(u64, u64)> {
-        let core = v.split(['-', '+']).next()?;
-        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-        Some((parts.next()??, parts.next()??))
+    let (Ok(req), Ok(old), Ok(new)) = (
+        semver::VersionReq::parse(&format!("^{old}")),
+        semver::Version::parse(old),
+        semver::Version::parse(new),
+    ) else {
+        return false;
     };
-    match (parse(old), parse(new)) {
-        (Some((0, old_minor)), Some((major, minor))) => major > 0 || minor > old_minor,
-        (Some((old_major, _)), Some((major, _))) => major > old_major,
-        _ => false,
-    }
+    new > old && !req.matches(&new)
 }
 
 /// What a release with these breaking changes lacks, each with its fix.

@@ -8,7 +8,8 @@
 //! servers on the overview and the bearer scheme's details, and saves screenshots. What it
 //! looks for is written here, from the spec, into `expected.json` beside the page.
 
-use crate::spec;
+use crate::spec::{self, str_at};
+use crate::validate::METHODS;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,10 +17,6 @@ use std::time::Instant;
 
 /// Where the page goes, relative to the repository root.
 pub const DEFAULT_OUT: &str = "target/api-docs";
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// An operationId and summary that no spec here has: the check must not find them.
 const CONTROL_ID: &str = "xtask_control_not_in_the_spec";
@@ -32,37 +29,19 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, options: &Options) -> ExitCode {
-    match build(root, options).and_then(|page| {
-        if options.check {
-            check(root, &page, &options.out)
-        } else {
-            Ok(())
-        }
-    }) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("docs: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let built = build(root, options);
+    let checked = built.and_then(|page| match options.check {
+        true => check(root, &page, &options.out),
+        false => Ok(()),
+    });
+    crate::finish("docs", checked.map(|()| true))
 }
 
 /// Renders the page and writes what the browser check expects; returns the page's path.
 fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
     let started = Instant::now();
-    let redocly = root.join("node_modules/.bin/redocly");
-    if !redocly.exists() {
-        return Err(
-            "Redocly CLI is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) \
-             at the repository root"
-                .into(),
-        );
-    }
-    let text = std::fs::read_to_string(&options.spec)
-        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
-    let doc = spec::parse_yaml(&text)
-        .map_err(|e| format!("{}: {}", options.spec.display(), e.message))
-        .and_then(|yaml| spec::to_json(&yaml))?;
+    let redocly = crate::npm_bin(root, "redocly")?;
+    let doc = spec::read_json(&options.spec)?;
     let expected = expected(&doc)?;
     std::fs::create_dir_all(&options.out)
         .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
@@ -72,7 +51,9 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
         str_at(&doc, "/info/title").unwrap_or("API"),
         str_at(&doc, "/info/version").unwrap_or_default()
     );
-    let output = Command::new(&redocly)
+    // lint's environment also keeps readers' browsers from sending telemetry: the page would
+    // unless built with telemetry off.
+    let output = crate::lint::tool_command(&redocly)
         .arg("build-docs")
         .arg(&options.spec)
         .arg("--output")
@@ -81,11 +62,6 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
         .arg("--inlineBundle")
         .args(["--title", &title])
         .current_dir(root)
-        // No update check, no usage report, and no telemetry from readers' browsers (the
-        // page would send it unless built with telemetry off).
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
-        .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", redocly.display()))?;
     if !output.status.success() || !page.exists() {
@@ -166,10 +142,6 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
         "control": { "operationId": CONTROL_ID, "summary": CONTROL_SUMMARY },
         "operations": operations,
     }))
-}
-
-fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
 }
 
 /// Opens the page in headless Chromium through the pinned playwright-core.

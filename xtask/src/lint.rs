@@ -1,11 +1,13 @@
-//! `cargo xtask lint`: the ecosystem's OpenAPI linters on the spec, Spectral (`spectral:oas`,
-//! configured by `.spectral.yaml`) and Redocly CLI (`recommended`, configured by
-//! `redocly.yaml`), installed locally by `npm ci` from the pinned `package.json`.
+//! `cargo xtask lint [SPEC]`: the ecosystem's OpenAPI linters on the spec, Spectral
+//! (`spectral:oas`, configured by `.spectral.yaml`) and Redocly CLI (`recommended`, configured
+//! by `redocly.yaml`), installed locally by `npm ci` from the pinned `package.json`.
 //!
 //! Both report in JSON, so their findings print in the same `SPEC:<pointer>: ...` form as
-//! `validate`. Any error or warning fails the task.
+//! `validate`. Any error or warning fails the task. What they catch, `validate` leaves to them
+//! (keyword typos, `$ref`s, operationIds, tags, summaries, path parameters): the planted
+//! defects of `tests/lint.rs` show it.
 
-use crate::spec::{self, join};
+use crate::spec::join;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -20,66 +22,89 @@ struct Finding {
     message: String,
 }
 
-impl Finding {
-    fn fails(&self) -> bool {
-        matches!(self.severity, "error" | "warning")
-    }
-}
+const SEVERITIES: [&str; 4] = ["error", "warning", "info", "hint"];
 
-/// Runs one linter (root, executable) and reads its findings.
-type Linter = fn(&Path, &Path) -> Result<Vec<Finding>, String>;
+/// Reads a linter's JSON report.
+type Reader = fn(&Value) -> Option<Vec<Finding>>;
 
-pub fn run(root: &Path) -> ExitCode {
-    let bin = root.join("node_modules/.bin");
-    let in_ci = crate::in_ci();
+/// Lints the spec at `path`, named `name` in the findings.
+pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = path.to_string_lossy();
+    let spectral_args = [
+        "lint",
+        "--quiet",
+        "--ruleset",
+        ".spectral.yaml",
+        "--format",
+        "json",
+        "--fail-severity",
+        "hint",
+        &path,
+    ];
+    let redocly_args = [
+        "lint",
+        "--config",
+        "redocly.yaml",
+        "--format",
+        "json",
+        &path,
+    ];
+    let tools: [(&str, &[&str], Reader); 2] = [
+        ("spectral", &spectral_args, spectral),
+        ("redocly", &redocly_args, redocly),
+    ];
     let mut failed = false;
-    let tools: [(&str, Linter); 2] = [("spectral", spectral), ("redocly", redocly)];
-    for (tool, lint) in tools {
-        let exe = bin.join(tool);
-        if !exe.exists() {
+    for (tool, args, read) in tools {
+        let Ok(exe) = crate::npm_bin(root, tool) else {
             let message = format!("{tool}: not installed (run `npm ci` at the repository root)");
-            if in_ci {
+            if crate::in_ci() {
                 eprintln!("{message}");
                 failed = true;
             } else {
                 println!("{message}; skipped");
             }
             continue;
-        }
-        let version = version(&exe);
-        match lint(root, &exe) {
-            Ok(findings) => {
-                let count = |s: &str| findings.iter().filter(|f| f.severity == s).count();
-                for f in &findings {
-                    let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-                    let text = format!(
-                        "{}:{}: {tool} {} {}: {}{line}",
-                        spec::DEFAULT_SPEC,
-                        if f.at.is_empty() { "/" } else { &f.at },
-                        f.severity,
-                        f.rule,
-                        f.message
-                    );
-                    if f.fails() {
-                        eprintln!("{text}");
-                    } else {
-                        println!("{text}");
-                    }
-                }
-                println!(
-                    "{tool} {version}: {} errors, {} warnings, {} infos, {} hints",
-                    count("error"),
-                    count("warning"),
-                    count("info"),
-                    count("hint")
-                );
-                failed |= findings.iter().any(Finding::fails);
-            }
+        };
+        let findings = run_json(root, &exe, args)
+            .and_then(|report| read(&report).ok_or(format!("unexpected report: {report}")));
+        let findings = match findings {
+            Ok(findings) => findings,
             Err(e) => {
                 eprintln!("{tool}: {e}");
                 failed = true;
+                continue;
+            }
+        };
+        for f in &findings {
+            let line = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let at = if f.at.is_empty() { "/" } else { &f.at };
+            let text = format!(
+                "{name}:{at}: {tool} {} {}: {}{line}",
+                f.severity, f.rule, f.message
+            );
+            if f.severity == "error" || f.severity == "warning" {
+                failed = true;
+                eprintln!("{text}");
+            } else {
+                println!("{text}");
             }
         }
+        let counts = SEVERITIES.map(|s| findings.iter().filter(|f| f.severity == s).count());
+        let version = tool_command(&exe).arg("--version").output().ok();
+        let version = version.as_ref().map(|o| String::from_utf8_lossy(&o.stdout));
+        println!(
+            "{tool} {}: {} errors, {} warnings, {} infos, {} hints",
+            version
+                .as_deref()
+                .and_then(|v| v.lines().last())
+                .unwrap_or("?")
+                .trim(),
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3]
+        );
     }
     if failed {
         ExitCode::FAILURE
@@ -88,28 +113,23 @@ pub fn run(root: &Path) -> ExitCode {
     }
 }
 
-fn version(exe: &Path) -> String {
-    Command::new(exe)
-        .arg("--version")
+/// The linter, without update checks nor usage reports: CI reaches no network beyond package
+/// registries.
+pub fn tool_command(exe: &Path) -> Command {
+    let mut command = Command::new(exe);
+    command
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
         .env("REDOCLY_TELEMETRY", "off")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.lines().last().map(|l| l.trim().to_string()))
-        .unwrap_or_else(|| "(unknown version)".to_string())
+        .env("NO_COLOR", "1");
+    command
 }
 
 /// Runs a linter that prints JSON on stdout; its exit code only says whether it found
 /// something, so a failure is when no JSON comes out.
 fn run_json(root: &Path, exe: &Path, args: &[&str]) -> Result<Value, String> {
-    let output = Command::new(exe)
+    let output = tool_command(exe)
         .args(args)
         .current_dir(root)
-        // No update checks nor usage reports: CI has no network beyond package registries.
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -123,99 +143,47 @@ fn run_json(root: &Path, exe: &Path, args: &[&str]) -> Result<Value, String> {
     })
 }
 
-fn spectral(root: &Path, exe: &Path) -> Result<Vec<Finding>, String> {
-    let report = run_json(
-        root,
-        exe,
-        &[
-            "lint",
-            "--quiet",
-            "--ruleset",
-            ".spectral.yaml",
-            "--format",
-            "json",
-            "--fail-severity",
-            "hint",
-            spec::DEFAULT_SPEC,
-        ],
-    )?;
-    let results = report
-        .as_array()
-        .ok_or("the report is not a JSON array of results")?;
-    Ok(results
-        .iter()
-        .map(|r| Finding {
-            at: r
-                .get("path")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .fold(String::new(), |at, segment| {
-                    join(
-                        &at,
-                        &segment
-                            .as_str()
-                            .map_or_else(|| segment.to_string(), String::from),
-                    )
-                }),
-            // Spectral counts lines from 0.
-            line: r
-                .pointer("/range/start/line")
-                .and_then(Value::as_u64)
-                .map(|l| l + 1),
-            rule: text(r, "code"),
-            severity: match r.get("severity").and_then(Value::as_u64) {
-                Some(0) => "error",
-                Some(1) => "warning",
-                Some(2) => "info",
-                _ => "hint",
-            },
-            message: text(r, "message"),
-        })
-        .collect())
+fn spectral(report: &Value) -> Option<Vec<Finding>> {
+    let finding = |r: &Value| Finding {
+        at: r["path"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .fold(String::new(), |at, segment| match segment.as_str() {
+                Some(s) => join(&at, s),
+                None => join(&at, &segment.to_string()),
+            }),
+        // Spectral counts lines from 0.
+        line: r
+            .pointer("/range/start/line")
+            .and_then(Value::as_u64)
+            .map(|l| l + 1),
+        rule: text(r, "/code"),
+        severity: SEVERITIES[r["severity"].as_u64().map_or(3, |s| s.min(3) as usize)],
+        message: text(r, "/message"),
+    };
+    Some(report.as_array()?.iter().map(finding).collect())
 }
 
-fn redocly(root: &Path, exe: &Path) -> Result<Vec<Finding>, String> {
-    let report = run_json(
-        root,
-        exe,
-        &[
-            "lint",
-            "--config",
-            "redocly.yaml",
-            "--format",
-            "json",
-            spec::DEFAULT_SPEC,
-        ],
-    )?;
-    let problems = report
-        .get("problems")
-        .and_then(Value::as_array)
-        .ok_or("the report has no `problems` list")?;
-    Ok(problems
-        .iter()
-        .map(|p| Finding {
-            at: p
-                .pointer("/location/0/pointer")
-                .and_then(Value::as_str)
-                .map(|s| s.trim_start_matches('#').to_string())
-                .unwrap_or_default(),
-            line: p.pointer("/location/0/start/line").and_then(Value::as_u64),
-            rule: text(p, "ruleId"),
-            severity: match p.get("severity").and_then(Value::as_str) {
-                Some("error") => "error",
-                Some("warn") => "warning",
-                _ => "info",
-            },
-            message: text(p, "message"),
-        })
-        .collect())
+fn redocly(report: &Value) -> Option<Vec<Finding>> {
+    let finding = |p: &Value| Finding {
+        at: text(p, "/location/0/pointer")
+            .trim_start_matches('#')
+            .to_string(),
+        line: p.pointer("/location/0/start/line").and_then(Value::as_u64),
+        rule: text(p, "/ruleId"),
+        severity: match p["severity"].as_str() {
+            Some("error") => "error",
+            Some("warn") => "warning",
+            _ => "info",
+        },
+        message: text(p, "/message"),
+    };
+    Some(report["problems"].as_array()?.iter().map(finding).collect())
 }
 
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
+fn text(value: &Value, pointer: &str) -> String {
+    crate::spec::str_at(value, pointer)
         .unwrap_or_default()
         .to_string()
 }

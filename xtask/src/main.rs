@@ -1,11 +1,4 @@
-//! `cargo xtask`: the project's tasks around its OpenAPI document.
-//!
-//! - `cargo xtask validate [SPEC]`: the rules the spec keeps (see `validate`).
-//! - `cargo xtask generate [--check]`: the files derived from the spec.
-//! - `cargo xtask lint`: Spectral and Redocly CLI on the spec, when installed (`npm ci`).
-//! - `cargo xtask docs [--check]`: the API reference page, and its check in Chromium.
-//! - `cargo xtask breaking`: Optic's breaking changes since the last release, and the rules.
-//! - `cargo xtask manual [DIR]`: every JSON example of the publisher's manual against the spec.
+//! `cargo xtask`: the project's tasks around its OpenAPI document (see `USAGE`).
 
 // The generation modules that build.rs uses, compiled here from the same files, so that the
 // reviewable snapshot is the compiled code; their unit tests run here (`cargo test -p xtask`).
@@ -34,7 +27,7 @@ tasks:
   generate [--check]  regenerate openapi/securities-api.json and generated/ (client.rs,
                       mock.rs, cli.rs) from the spec; with --check, change nothing and
                       fail on any drift
-  lint                run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
+  lint [SPEC]         run Spectral (spectral:oas) and Redocly CLI (recommended) on the spec;
                       install them first with `npm ci`
   docs [--check] [--spec SPEC] [--out DIR]
                       render the spec into one self-contained HTML page,
@@ -65,8 +58,11 @@ fn main() -> ExitCode {
             [flag] if flag == "--check" => generate::run(&root, true),
             _ => usage_error("generate takes only --check"),
         },
-        Some("lint") if rest.is_empty() => lint::run(&root),
-        Some("lint") => usage_error("lint takes no arguments"),
+        Some("lint") => match rest {
+            [] => lint::run(&root, &root.join(spec::DEFAULT_SPEC), spec::DEFAULT_SPEC),
+            [path] if !path.starts_with('-') => lint::run(&root, Path::new(path), path),
+            _ => usage_error("lint takes at most one SPEC path"),
+        },
         Some("docs") => docs_command(&root, rest),
         Some("breaking") => match rest {
             [] => breaking::run(&root),
@@ -93,6 +89,30 @@ fn main() -> ExitCode {
 /// reference is a failure rather than a skip, since `.ci/run` installs them all.
 fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// A tool that `npm ci` installs from the pinned `package.json`.
+fn npm_bin(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let exe = root.join("node_modules/.bin").join(name);
+    if exe.exists() {
+        return Ok(exe);
+    }
+    Err(format!(
+        "{name} is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
+         repository root"
+    ))
+}
+
+/// The exit code of a task that passed, failed, or could not run (`Err`, said so).
+fn finish(task: &str, passed: Result<bool, String>) -> ExitCode {
+    match passed {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The repository root: xtask's own manifest directory is `<root>/xtask`.
@@ -132,14 +152,13 @@ fn usage_error(message: &str) -> ExitCode {
 
 fn validate_command(path: &Path, name: &str) -> ExitCode {
     let started = Instant::now();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let report = match std::fs::read_to_string(path) {
+        Ok(text) => validate::validate(&text),
         Err(e) => {
             eprintln!("{name}: cannot read the spec: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let report = validate::validate(&text);
     let elapsed = started.elapsed();
     if report.problems.is_empty() {
         println!(

@@ -92,7 +92,6 @@ const EXAMPLES: [(&str, &[Illustrates]); 2] = [
 ];
 
 pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
-    let started = Instant::now();
     let dir = dir.map_or_else(|| root.join(DEFAULT_DIR), PathBuf::from);
     if !dir.is_dir() {
         // CI has the reference beside the clone; a checkout elsewhere may not.
@@ -100,29 +99,20 @@ pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
             "manual: {} not found: pass the folder of the manual's 2024-01 revision",
             dir.display()
         );
-        return if crate::in_ci() {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        };
+        return crate::finish("manual", Ok(!crate::in_ci()));
     }
-    let doc = match spec::load_json(root) {
-        Ok(doc) => doc,
-        Err(e) => {
-            eprintln!("manual: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    crate::finish("manual", check(root, &dir))
+}
+
+fn check(root: &Path, dir: &Path) -> Result<bool, String> {
+    let started = Instant::now();
+    let doc = spec::read_json(&root.join(spec::DEFAULT_SPEC))?;
     let mut problems = Vec::new();
     let (mut checked, mut not_json) = (0, Vec::new());
     for (file, table) in EXAMPLES {
-        let text = match std::fs::read_to_string(dir.join(file)) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("manual: cannot read {}: {e}", dir.join(file).display());
-                return ExitCode::FAILURE;
-            }
-        };
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let blocks = examples(&text);
         if blocks.len() != table.len() {
             problems.push(format!(
@@ -162,7 +152,7 @@ pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
             not_json.len(),
             started.elapsed().as_millis()
         );
-        return ExitCode::SUCCESS;
+        return Ok(true);
     }
     for problem in &problems {
         eprintln!("manual: {problem}");
@@ -171,7 +161,7 @@ pub fn run(root: &Path, dir: Option<&Path>) -> ExitCode {
         "manual: {} problems; fix the spec (openapi/securities-api.yaml), then `cargo xtask generate`",
         problems.len()
     );
-    ExitCode::FAILURE
+    Ok(false)
 }
 
 /// The examples of a page of the manual, with the line each starts on.
@@ -235,7 +225,7 @@ mod tests {
     #[test]
     fn an_unmodelled_field_or_a_wrong_type_fails() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let doc = spec::load_json(&root).expect("the spec loads");
+        let doc = spec::read_json(&root.join(spec::DEFAULT_SPEC)).expect("the spec loads");
         let schema = schema_of(&doc, "get_batch", "200").expect("get_batch answers JSON");
         let fits = serde_json::json!({"batch": {"id": 1, "status": "a_new_status"}});
         assert_eq!(strict_problems(&doc, &schema, &fits), Vec::<String>::new());

@@ -1,6 +1,7 @@
 //! Reading the spec: YAML text to values, and JSON pointers into them.
 
 use serde_json::Value;
+use std::path::Path;
 
 /// Where the spec lives, relative to the repository root.
 pub const DEFAULT_SPEC: &str = "openapi/securities-api.yaml";
@@ -122,31 +123,22 @@ pub fn strip_location(message: &str) -> String {
 /// The 1-based line of the first top-level `key:` in the text, for problems that the parser
 /// itself does not place (such as an unsupported `openapi` version).
 pub fn top_level_line(text: &str, key: &str) -> Option<usize> {
+    let keys = [format!("{key}:"), format!("\"{key}\":")];
     text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-                || line
-                    .strip_prefix(&format!("\"{key}\""))
-                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .position(|line| keys.iter().any(|k| line.starts_with(k.as_str())))
         .map(|i| i + 1)
 }
 
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// `base` extended by one segment.
+/// `base` extended by one segment, escaped (RFC 6901).
 pub fn join(base: &str, segment: &str) -> String {
-    format!("{base}/{}", escape(segment))
+    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
 /// The value a local `$ref` (`#/...`) points to, if any.
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    doc.pointer(&percent_decode(pointer))
+    // A `$ref` may escape characters that URIs forbid as `%XX`.
+    let pointer = percent_encoding::percent_decode_str(reference.strip_prefix('#')?);
+    doc.pointer(&pointer.decode_utf8_lossy())
 }
 
 /// The `$ref` string of a reference object.
@@ -166,33 +158,23 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value) -> Option<&'a Value> {
     None
 }
 
-/// Decodes `%XX` escapes, which a `$ref` may use for characters that URIs forbid.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The spec text `text`, named `name` in errors, as a JSON value.
+pub fn parse_json(text: &str, name: &str) -> Result<Value, String> {
+    let yaml = parse_yaml(text).map_err(|e| format!("{name}: {}", e.message))?;
+    to_json(&yaml).map_err(|e| format!("{name}: {e}"))
 }
 
-/// The spec of the repository at `root`, as a JSON value.
-pub fn load_json(root: &std::path::Path) -> Result<Value, String> {
-    let path = root.join(DEFAULT_SPEC);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{DEFAULT_SPEC}: cannot read the spec: {e}"))?;
-    let yaml = parse_yaml(&text).map_err(|e| format!("{DEFAULT_SPEC}: {}", e.message))?;
-    to_json(&yaml).map_err(|e| format!("{DEFAULT_SPEC}: {e}"))
+/// The spec at `path` as a JSON value.
+pub fn read_json(path: &Path) -> Result<Value, String> {
+    let name = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read the spec: {e}"))?;
+    parse_json(&text, &name.to_string())
+}
+
+/// The string at `pointer` in `value`.
+pub fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! (`nullable`, `$ref` without siblings, `format: int32`/`int64` as bounds), through
 //! `schema.rs` and the `jsonschema` crate.
 
-use super::schema::{Error, Validator};
+use super::schema::Validator;
 use super::walk::{Index, Kind};
 use super::Problem;
 use crate::spec::{self, join};
@@ -10,74 +10,39 @@ use serde_json::Value;
 
 /// Validates every example; answers how many were checked.
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) -> usize {
-    let mut checker = Checker {
-        validator: Validator::new(doc),
-        checked: 0,
-        problems,
+    let validator = Validator::new(doc, false);
+    let mut checked = 0;
+    let mut check = |at: String, example: &Value, schema: &Value| {
+        checked += 1;
+        let messages = match validator.errors(schema, example) {
+            Ok(errors) => errors
+                .into_iter()
+                .map(|e| format!("example does not match its schema: {e}"))
+                .collect(),
+            Err(e) => vec![format!("the schema of this example cannot be applied: {e}")],
+        };
+        problems.extend(messages.into_iter().map(|m| Problem::new(at.as_str(), m)));
     };
     for node in &index.objects {
-        match node.kind {
-            Kind::Schema => {
-                if let Some(example) = node.value.get("example") {
-                    checker.check(&join(&node.at, "example"), example, node.value);
-                }
+        let (schema, examples) = match node.kind {
+            Kind::Schema => (node.value, None),
+            Kind::MediaType | Kind::Parameter | Kind::Header => match node.value.get("schema") {
+                Some(schema) => (schema, node.value.get("examples")),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if let Some(example) = node.value.get("example") {
+            check(join(&node.at, "example"), example, schema);
+        }
+        for (name, example) in examples.and_then(Value::as_object).into_iter().flatten() {
+            // A `$ref` that does not resolve is the linters' to report.
+            if let Some(value) = spec::deref(doc, example).and_then(|e| e.get("value")) {
+                check(join(&join(&node.at, "examples"), name), value, schema);
             }
-            Kind::MediaType | Kind::Parameter | Kind::Header => {
-                let Some(schema) = node.value.get("schema") else {
-                    continue;
-                };
-                if let Some(example) = node.value.get("example") {
-                    checker.check(&join(&node.at, "example"), example, schema);
-                }
-                let examples = node.value.get("examples").and_then(Value::as_object);
-                for (name, example) in examples.into_iter().flatten() {
-                    let at = join(&join(&node.at, "examples"), name);
-                    // A `$ref` that does not resolve is the `$ref` rule's to report.
-                    let Some(value) = spec::deref(doc, example).and_then(|e| e.get("value")) else {
-                        continue;
-                    };
-                    checker.check(&at, value, schema);
-                }
-            }
-            _ => {}
         }
     }
-    checker.checked
-}
-
-struct Checker<'p> {
-    validator: Validator<'p>,
-    checked: usize,
-    problems: &'p mut Vec<Problem>,
-}
-
-impl Checker<'_> {
-    fn check(&mut self, at: &str, example: &Value, schema: &Value) {
-        self.checked += 1;
-        for error in self.validator.errors(schema, example) {
-            self.problems.push(Problem::new(
-                at,
-                match error {
-                    Error::Instance { path, message } => format!(
-                        "example does not match its schema: {}: {message}",
-                        field(&path)
-                    ),
-                    Error::Schema(message) => {
-                        format!("the schema of this example cannot be applied: {message}")
-                    }
-                },
-            ));
-        }
-    }
-}
-
-/// How messages name the part of an example at `path`, a JSON pointer.
-fn field(path: &str) -> String {
-    if path.is_empty() {
-        "the example itself".to_string()
-    } else {
-        format!("field {path}")
-    }
+    checked
 }
 
 /// Validates `example` against `schema` (an OpenAPI 3.0 schema of `doc`) with every object
@@ -85,13 +50,7 @@ fn field(path: &str) -> String {
 /// field of the example that the spec does not model is reported, not silently accepted.
 /// Answers one message per problem (empty when the example fits).
 pub fn strict_problems(doc: &Value, schema: &Value, example: &Value) -> Vec<String> {
-    Validator::new(doc)
-        .closed()
+    Validator::new(doc, true)
         .errors(schema, example)
-        .into_iter()
-        .map(|error| match error {
-            Error::Instance { path, message } => format!("{}: {message}", field(&path)),
-            Error::Schema(message) => format!("the schema cannot be applied: {message}"),
-        })
-        .collect()
+        .unwrap_or_else(|e| vec![format!("the schema cannot be applied: {e}")])
 }

@@ -43,31 +43,27 @@ const WIDTHS: [&str; 4] = ["int32", "int64", "float", "double"];
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
     let readings = doc.get("x-format-readings");
-    if let Some(readings) = readings {
-        match readings.as_object() {
-            Some(map) => {
-                for (format, reason) in map {
-                    if !WIDTHS.contains(&format.as_str()) {
-                        problems.push(Problem::new(
-                            "/x-format-readings",
-                            format!(
-                                "`{format}` is not the width of a number ({}): justify it where it \
-                                 stands with `x-manual` or `x-project-reading`",
-                                WIDTHS.join(", ")
-                            ),
-                        ));
-                    } else if !is_word(reason) {
-                        problems.push(Problem::new(
-                            format!("/x-format-readings/{format}"),
-                            "must be a non-empty string: the reason for this width",
-                        ));
-                    }
-                }
-            }
-            None => problems.push(Problem::new(
+    if readings.is_some_and(|r| !r.is_object()) {
+        problems.push(Problem::new(
+            "/x-format-readings",
+            "must be a mapping of a number's format to the reason for it",
+        ));
+    }
+    for (format, reason) in readings.and_then(Value::as_object).into_iter().flatten() {
+        if !WIDTHS.contains(&format.as_str()) {
+            problems.push(Problem::new(
                 "/x-format-readings",
-                "must be a mapping of a number's format to the reason for it",
-            )),
+                format!(
+                    "`{format}` is not the width of a number ({}): justify it where it stands \
+                     with `x-manual` or `x-project-reading`",
+                    WIDTHS.join(", ")
+                ),
+            ));
+        } else if !is_word(reason) {
+            problems.push(Problem::new(
+                format!("/x-format-readings/{format}"),
+                "must be a non-empty string: the reason for this width",
+            ));
         }
     }
     let width_reading = |format: &str| {

@@ -3,7 +3,6 @@
 
 mod document;
 pub mod examples;
-mod keywords;
 mod manual_word;
 mod open_enums;
 mod operations;
@@ -13,6 +12,8 @@ mod schema;
 mod servers;
 mod shared_errors;
 mod walk;
+
+pub use walk::METHODS;
 
 use crate::spec;
 use serde_json::Value;
@@ -40,6 +41,7 @@ impl fmt::Display for Problem {
 }
 
 /// What `validate` found.
+#[derive(Default)]
 pub struct Report {
     pub problems: Vec<Problem>,
     /// The `openapi` version, when there is one.
@@ -52,19 +54,12 @@ pub struct Report {
 
 /// Checks the spec text against every rule.
 pub fn validate(text: &str) -> Report {
-    let mut report = Report {
-        problems: Vec::new(),
-        version: None,
-        operations: 0,
-        schemas: 0,
-        examples: 0,
-    };
+    let mut report = Report::default();
     let yaml = match spec::parse_yaml(text) {
         Ok(yaml) => yaml,
         Err(e) => {
             let at = match (e.line, e.column) {
                 (Some(line), Some(column)) => format!("{line}:{column}"),
-                (Some(line), None) => line.to_string(),
                 _ => "/".to_string(),
             };
             report
@@ -86,13 +81,12 @@ pub fn validate(text: &str) -> Report {
     }
     report.version = doc.get("openapi").and_then(Value::as_str).map(String::from);
     let index = walk::index(&doc);
-    refs::check(&doc, &index, problems);
-    operations::check(&doc, &index, problems);
+    refs::check(&index, problems);
+    operations::check(&index, problems);
     servers::check(&doc, &index, problems);
     shared_errors::check(&doc, &index, problems);
     progenitor::check(&doc, &index, problems);
     report.examples = examples::check(&doc, &index, problems);
-    keywords::check(&doc, &index, problems);
     open_enums::check(&doc, problems);
     manual_word::check(&doc, &index, problems);
     report.operations = index.operations.len();

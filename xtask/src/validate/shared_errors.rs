@@ -70,18 +70,16 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             }
         }
     }
-    let referenced: Vec<&str> = shared.iter().map(|(r, _)| *r).collect();
-
     // schema identity -> (how to name it, the responses using it)
     let mut by_schema: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
-    for r in referenced {
+    for (r, _) in shared {
         let Some(response) = spec::resolve(doc, r) else {
-            continue; // reported by the `$ref` rule
+            continue; // the linters report it
         };
         let name = &r[PREFIX.len()..];
         let Some(schema) = response.pointer("/content/application~1json/schema") else {
             problems.push(Problem::new(
-                format!("/components/responses/{}", spec::escape(name)),
+                spec::join("/components/responses", name),
                 "a shared error response must have an application/json schema",
             ));
             continue;

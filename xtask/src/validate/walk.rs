@@ -14,48 +14,75 @@ pub enum Kind {
     Response,
     Header,
     MediaType,
+    Encoding,
     Schema,
     Example,
-    SecurityScheme,
-    Link,
-    Callback,
 }
 
-impl Kind {
-    /// Where a `$ref` to an object of this kind must point.
-    pub fn component_prefix(self) -> Option<&'static str> {
-        Some(match self {
-            Kind::Parameter => "#/components/parameters/",
-            Kind::RequestBody => "#/components/requestBodies/",
-            Kind::Response => "#/components/responses/",
-            Kind::Header => "#/components/headers/",
-            Kind::Schema => "#/components/schemas/",
-            Kind::Example => "#/components/examples/",
-            Kind::SecurityScheme => "#/components/securitySchemes/",
-            Kind::Link => "#/components/links/",
-            Kind::Callback => "#/components/callbacks/",
-            Kind::PathItem | Kind::Operation | Kind::MediaType => return None,
-        })
-    }
+/// How an object holds its children under a key.
+enum Shape {
+    One,
+    Map,
+    List,
+}
 
-    /// How messages name it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::PathItem => "path item",
-            Kind::Operation => "operation",
-            Kind::Parameter => "parameter",
-            Kind::RequestBody => "request body",
-            Kind::Response => "response",
-            Kind::Header => "header",
-            Kind::MediaType => "media type",
-            Kind::Schema => "schema",
-            Kind::Example => "example",
-            Kind::SecurityScheme => "security scheme",
-            Kind::Link => "link",
-            Kind::Callback => "callback",
-        }
+use Kind::*;
+use Shape::*;
+
+/// The objects each kind of object holds, by key: OpenAPI 3.0's nesting.
+fn children(kind: Kind) -> &'static [(&'static str, Shape, Kind)] {
+    match kind {
+        PathItem => &[
+            ("parameters", List, Parameter),
+            ("get", One, Operation),
+            ("put", One, Operation),
+            ("post", One, Operation),
+            ("delete", One, Operation),
+            ("options", One, Operation),
+            ("head", One, Operation),
+            ("patch", One, Operation),
+            ("trace", One, Operation),
+        ],
+        Operation => &[
+            ("parameters", List, Parameter),
+            ("requestBody", One, RequestBody),
+            ("responses", Map, Response),
+        ],
+        Parameter | Header => &[
+            ("schema", One, Schema),
+            ("content", Map, MediaType),
+            ("examples", Map, Example),
+        ],
+        RequestBody => &[("content", Map, MediaType)],
+        Response => &[("headers", Map, Header), ("content", Map, MediaType)],
+        MediaType => &[
+            ("schema", One, Schema),
+            ("examples", Map, Example),
+            ("encoding", Map, Encoding),
+        ],
+        Encoding => &[("headers", Map, Header)],
+        Schema => &[
+            ("properties", Map, Schema),
+            ("items", One, Schema),
+            ("not", One, Schema),
+            ("additionalProperties", One, Schema),
+            ("allOf", List, Schema),
+            ("anyOf", List, Schema),
+            ("oneOf", List, Schema),
+        ],
+        Example => &[],
     }
 }
+
+/// The sections of `components` that hold objects the rules look into.
+const COMPONENTS: [(&str, Kind); 6] = [
+    ("schemas", Schema),
+    ("responses", Response),
+    ("parameters", Parameter),
+    ("headers", Header),
+    ("requestBodies", RequestBody),
+    ("examples", Example),
+];
 
 /// A node of the document and its JSON pointer.
 pub struct Node<'a> {
@@ -66,7 +93,6 @@ pub struct Node<'a> {
 
 /// An operation, with what the rules need to name it.
 pub struct Operation<'a> {
-    pub at: String,
     pub path: &'a str,
     pub method: &'static str,
     pub value: &'a Value,
@@ -75,7 +101,7 @@ pub struct Operation<'a> {
 
 impl<'a> Operation<'a> {
     /// The parameters of the path item, then the operation's own, `$ref`s followed (dangling
-    /// ones are rule 2's to report, so they are skipped here).
+    /// ones are the linters' to report, so they are skipped here).
     pub fn parameters(&self, doc: &'a Value) -> impl Iterator<Item = &'a Value> + 'a {
         [self.path_item, self.value]
             .into_iter()
@@ -109,211 +135,65 @@ pub const METHODS: [&str; 8] = [
 
 pub fn index(doc: &Value) -> Index<'_> {
     let mut index = Index::default();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let at = join("/paths", path);
-            path_item(&mut index, at, path, item);
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        visit(&mut index, PathItem, join("/paths", path), item);
+        if item.get("$ref").is_some() {
+            continue;
+        }
+        for method in METHODS {
+            if let Some(value) = item.get(method) {
+                index.operations.push(Operation {
+                    path,
+                    method,
+                    value,
+                    path_item: item,
+                });
+            }
         }
     }
-    if let Some(components) = doc.get("components").and_then(Value::as_object) {
-        for (section, entries) in components {
-            let Some(entries) = entries.as_object() else {
-                continue;
-            };
-            let base = join("/components", section);
-            for (name, value) in entries {
-                let at = join(&base, name);
-                match section.as_str() {
-                    "schemas" => schema(&mut index, at, value),
-                    "responses" => response(&mut index, at, value),
-                    "parameters" => parameter(&mut index, at, value, Kind::Parameter),
-                    "headers" => parameter(&mut index, at, value, Kind::Header),
-                    "requestBodies" => request_body(&mut index, at, value),
-                    "examples" => leaf(&mut index, at, value, Kind::Example),
-                    "securitySchemes" => leaf(&mut index, at, value, Kind::SecurityScheme),
-                    "links" => leaf(&mut index, at, value, Kind::Link),
-                    "callbacks" => callback(&mut index, at, value),
-                    _ => {}
-                }
-            }
+    for (section, kind) in COMPONENTS {
+        let base = format!("/components/{section}");
+        let entries = doc.pointer(&base).and_then(Value::as_object);
+        for (name, value) in entries.into_iter().flatten() {
+            visit(&mut index, kind, join(&base, name), value);
         }
     }
     index
 }
 
-/// Records a reference object and answers `true`, or answers `false` for an inline object.
-fn is_ref<'a>(index: &mut Index<'a>, at: &str, value: &'a Value, kind: Kind) -> bool {
-    if value.get("$ref").is_some() {
-        index.refs.push(Node {
-            kind,
-            at: at.to_string(),
-            value,
-        });
-        return true;
-    }
-    false
-}
-
-fn leaf<'a>(index: &mut Index<'a>, at: String, value: &'a Value, kind: Kind) {
-    if !is_ref(index, &at, value, kind) {
-        index.objects.push(Node { kind, at, value });
-    }
-}
-
-fn path_item<'a>(index: &mut Index<'a>, at: String, path: &'a str, item: &'a Value) {
-    if is_ref(index, &at, item, Kind::PathItem) {
+/// Records `value` as a `kind` (or as a reference to one), then its children.
+fn visit<'a>(index: &mut Index<'a>, kind: Kind, at: String, value: &'a Value) {
+    if !value.is_object() {
         return;
     }
-    index.objects.push(Node {
-        kind: Kind::PathItem,
-        at: at.clone(),
-        value: item,
-    });
-    each_in_array(item, "parameters", &at, |at, p| {
-        parameter(index, at, p, Kind::Parameter)
-    });
-    for method in METHODS {
-        let Some(op) = item.get(method) else {
-            continue;
-        };
-        let op_at = join(&at, method);
-        index.objects.push(Node {
-            kind: Kind::Operation,
-            at: op_at.clone(),
-            value: op,
-        });
-        index.operations.push(Operation {
-            at: op_at.clone(),
-            path,
-            method,
-            value: op,
-            path_item: item,
-        });
-        each_in_array(op, "parameters", &op_at, |at, p| {
-            parameter(index, at, p, Kind::Parameter)
-        });
-        if let Some(body) = op.get("requestBody") {
-            request_body(index, join(&op_at, "requestBody"), body);
-        }
-        each_in_map(op, "responses", &op_at, |at, r| response(index, at, r));
-        each_in_map(op, "callbacks", &op_at, |at, c| callback(index, at, c));
-    }
-}
-
-fn callback<'a>(index: &mut Index<'a>, at: String, value: &'a Value) {
-    if is_ref(index, &at, value, Kind::Callback) {
-        return;
-    }
-    if let Some(map) = value.as_object() {
-        for (expression, item) in map {
-            path_item(index, join(&at, expression), expression, item);
-        }
-    }
-}
-
-/// A parameter or a header: both carry `schema` or `content`, and examples.
-fn parameter<'a>(index: &mut Index<'a>, at: String, value: &'a Value, kind: Kind) {
-    if is_ref(index, &at, value, kind) {
-        return;
-    }
-    index.objects.push(Node {
+    let node = Node {
         kind,
         at: at.clone(),
         value,
-    });
-    if let Some(s) = value.get("schema") {
-        schema(index, join(&at, "schema"), s);
-    }
-    each_in_map(value, "content", &at, |at, m| media_type(index, at, m));
-    each_in_map(value, "examples", &at, |at, e| {
-        leaf(index, at, e, Kind::Example)
-    });
-}
-
-fn request_body<'a>(index: &mut Index<'a>, at: String, value: &'a Value) {
-    if is_ref(index, &at, value, Kind::RequestBody) {
+    };
+    if value.get("$ref").is_some() {
+        index.refs.push(node);
         return;
     }
-    index.objects.push(Node {
-        kind: Kind::RequestBody,
-        at: at.clone(),
-        value,
-    });
-    each_in_map(value, "content", &at, |at, m| media_type(index, at, m));
-}
-
-fn response<'a>(index: &mut Index<'a>, at: String, value: &'a Value) {
-    if is_ref(index, &at, value, Kind::Response) {
-        return;
-    }
-    index.objects.push(Node {
-        kind: Kind::Response,
-        at: at.clone(),
-        value,
-    });
-    each_in_map(value, "headers", &at, |at, h| {
-        parameter(index, at, h, Kind::Header)
-    });
-    each_in_map(value, "content", &at, |at, m| media_type(index, at, m));
-    each_in_map(value, "links", &at, |at, l| leaf(index, at, l, Kind::Link));
-}
-
-fn media_type<'a>(index: &mut Index<'a>, at: String, value: &'a Value) {
-    index.objects.push(Node {
-        kind: Kind::MediaType,
-        at: at.clone(),
-        value,
-    });
-    if let Some(s) = value.get("schema") {
-        schema(index, join(&at, "schema"), s);
-    }
-    each_in_map(value, "examples", &at, |at, e| {
-        leaf(index, at, e, Kind::Example)
-    });
-    each_in_map(value, "encoding", &at, |at, e| {
-        each_in_map(e, "headers", &at, |at, h| {
-            parameter(index, at, h, Kind::Header)
-        })
-    });
-}
-
-pub fn schema<'a>(index: &mut Index<'a>, at: String, value: &'a Value) {
-    if is_ref(index, &at, value, Kind::Schema) {
-        return;
-    }
-    index.objects.push(Node {
-        kind: Kind::Schema,
-        at: at.clone(),
-        value,
-    });
-    each_in_map(value, "properties", &at, |at, s| schema(index, at, s));
-    for key in ["items", "not"] {
-        if let Some(s) = value.get(key) {
-            schema(index, join(&at, key), s);
-        }
-    }
-    if let Some(s) = value.get("additionalProperties").filter(|s| s.is_object()) {
-        schema(index, join(&at, "additionalProperties"), s);
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        each_in_array(value, key, &at, |at, s| schema(index, at, s));
-    }
-}
-
-fn each_in_map<'a>(value: &'a Value, key: &str, at: &str, mut f: impl FnMut(String, &'a Value)) {
-    if let Some(map) = value.get(key).and_then(Value::as_object) {
-        let base = join(at, key);
-        for (name, v) in map {
-            f(join(&base, name), v);
-        }
-    }
-}
-
-fn each_in_array<'a>(value: &'a Value, key: &str, at: &str, mut f: impl FnMut(String, &'a Value)) {
-    if let Some(items) = value.get(key).and_then(Value::as_array) {
-        let base = join(at, key);
-        for (i, v) in items.iter().enumerate() {
-            f(format!("{base}/{i}"), v);
+    index.objects.push(node);
+    for (key, shape, child) in children(kind) {
+        let Some(v) = value.get(key) else {
+            continue;
+        };
+        let at = join(&at, key);
+        match shape {
+            One => visit(index, *child, at, v),
+            Map => {
+                for (name, v) in v.as_object().into_iter().flatten() {
+                    visit(index, *child, join(&at, name), v);
+                }
+            }
+            List => {
+                for (i, v) in v.as_array().into_iter().flatten().enumerate() {
+                    visit(index, *child, format!("{at}/{i}"), v);
+                }
+            }
         }
     }
 }
