@@ -6,14 +6,20 @@ use std::fmt::{self, Write as _};
 /// [`Client::from_env`](crate::Client::from_env) could not make a client.
 ///
 /// None of its variants holds the token, so it can be logged as it is.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No token was given (neither `.token(..)` nor `SECURITIES_TOKEN`).
+    #[error("no access token: call `.token(..)` on the builder or set SECURITIES_TOKEN")]
     MissingToken,
     /// The token is empty or holds characters an HTTP header cannot carry (such as a newline).
+    #[error(
+        "the access token is empty or is not a valid HTTP header value \
+         (check for a stray newline or space)"
+    )]
     InvalidToken,
     /// The base URL is not an absolute `http` or `https` URL.
+    #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
         /// The URL as given.
         url: String,
@@ -21,49 +27,14 @@ pub enum ConfigError {
         reason: String,
     },
     /// `SECURITIES_ENV` (or `--env`) names no environment of the spec.
+    #[error("unknown environment {0:?}: expected one of {names}", names = crate::Environment::names())]
     InvalidEnvironment(String),
     /// The user agent is not a valid header value.
+    #[error("invalid user agent {0:?}: not a valid HTTP header value")]
     InvalidUserAgent(String),
     /// reqwest could not build its client (for example the TLS backend failed to load).
-    Http(reqwest::Error),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::MissingToken => f.write_str(
-                "no access token: call `.token(..)` on the builder or set SECURITIES_TOKEN",
-            ),
-            ConfigError::InvalidToken => f.write_str(
-                "the access token is empty or is not a valid HTTP header value \
-                 (check for a stray newline or space)",
-            ),
-            ConfigError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL {url:?}: {reason}")
-            }
-            ConfigError::InvalidEnvironment(name) => write!(
-                f,
-                "unknown environment {name:?}: expected one of {}",
-                crate::Environment::names()
-            ),
-            ConfigError::InvalidUserAgent(ua) => {
-                write!(
-                    f,
-                    "invalid user agent {ua:?}: not a valid HTTP header value"
-                )
-            }
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
 
 /// How many bytes of an error response's body are kept. Error bodies are read whole before
@@ -312,58 +283,23 @@ impl Error {
     /// of the kind a complete answer would have been ([`ErrorKind::Api`] or
     /// [`ErrorKind::UnexpectedStatus`]); a success body that broke off is a transport failure.
     pub(crate) fn from_incomplete(op: &'static crate::Operation, held: &Incomplete) -> Self {
-        let operation = op.id;
-        let kind = Error::kind_of(op, held.status);
-        let Incomplete {
-            status,
-            headers,
-            prefix,
-            problem,
-            failure,
-            read,
-            declared,
-        } = held;
-        let (status, failure, read, declared) = (*status, *failure, *read, *declared);
+        let status = held.status;
         let is_error = status.is_client_error() || status.is_server_error();
-        let announced = match declared {
-            Some(n) => format!(" ({n} bytes announced)"),
-            None => String::new(),
+        let kind = match held.problem {
+            Problem::TooLarge { .. } => ErrorKind::TooLarge,
+            Problem::Cut(_) if !is_error && held.failure == Failure::TimedOut => ErrorKind::Timeout,
+            Problem::Cut(_) if !is_error => ErrorKind::Transport,
+            _ => Error::kind_of(op, status),
         };
-        let mut limit = None;
-        let (kind, cause) = match problem {
-            Problem::TooLarge { limit: over } => {
-                let over = *over;
-                limit = Some(over);
-                let cause = format!(
-                    "the body{announced} is over the limit of {over} bytes; {read} bytes were read"
-                );
-                (ErrorKind::TooLarge, cause)
-            }
-            Problem::Truncated => {
-                let cause = format!("the body{announced} was cut at {MAX_ERROR_BODY} bytes");
-                (kind, cause)
-            }
-            Problem::Cut(error) => {
-                let of = declared.map(|n| format!(" of {n}")).unwrap_or_default();
-                let cause = format!(
-                    "{} while reading the body of {operation} after {read}{of} bytes",
-                    plain_cause(error),
-                );
-                let kind = match (is_error, Failure::of(error)) {
-                    (true, _) => kind,
-                    (false, Failure::TimedOut) => ErrorKind::Timeout,
-                    (false, _) => ErrorKind::Transport,
-                };
-                (kind, cause)
-            }
-        };
-        let mut out = Error::answered(operation, kind, status, headers.clone());
-        out.failure = failure;
+        let mut out = Error::answered(op.id, kind, status, held.headers.clone());
+        out.failure = held.failure;
         out.truncated = true;
-        out.limit = limit;
-        out.cause = Some(bounded(&cause, MAX_CAUSE));
-        if !prefix.is_empty() || is_error {
-            out.body = Some(ApiError::from_bytes(prefix));
+        if let Problem::TooLarge { limit } = held.problem {
+            out.limit = Some(limit);
+        }
+        out.cause = Some(held.cause(op.id));
+        if !held.prefix.is_empty() || is_error {
+            out.body = Some(ApiError::from_bytes(&held.prefix));
         }
         out
     }
@@ -505,27 +441,29 @@ pub(crate) enum Problem {
     Cut(reqwest::Error),
 }
 
-impl fmt::Display for Incomplete {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.problem {
-            Problem::TooLarge { limit } => write!(
-                f,
-                "the body of the {} answer is over the limit of {limit} bytes",
-                self.status
+impl Incomplete {
+    /// Why the body is not whole, in plain words: the error's cause and the retry event's.
+    pub(crate) fn cause(&self, operation: &str) -> String {
+        let read = self.read;
+        let announced = match self.declared {
+            Some(n) => format!(" ({n} bytes announced)"),
+            None => String::new(),
+        };
+        let text = match &self.problem {
+            Problem::TooLarge { limit } => format!(
+                "the body{announced} is over the limit of {limit} bytes; {read} bytes were read"
             ),
-            Problem::Truncated => write!(
-                f,
-                "the body of the {} answer is over {MAX_ERROR_BODY} bytes",
-                self.status
-            ),
-            Problem::Cut(error) => write!(
-                f,
-                "{} while reading the body of the {} answer after {} bytes",
-                plain_cause(error),
-                self.status,
-                self.read
-            ),
-        }
+            Problem::Truncated => format!("the body{announced} was cut at {MAX_ERROR_BODY} bytes"),
+            Problem::Cut(error) => {
+                let of = self
+                    .declared
+                    .map(|n| format!(" of {n}"))
+                    .unwrap_or_default();
+                let cause = plain_cause(error);
+                format!("{cause} while reading the body of {operation} after {read}{of} bytes")
+            }
+        };
+        bounded(&text, MAX_CAUSE)
     }
 }
 
@@ -616,11 +554,16 @@ fn bounded(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
-    let mut end = max.saturating_sub('…'.len_utf8());
+    format!("{}…", prefix(text, max.saturating_sub('…'.len_utf8())))
+}
+
+/// The longest beginning of `text` of at most `max` bytes that ends at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &text[..end])
+    &text[..end]
 }
 
 /// A `fmt::Write` that keeps at most [`MAX_ERROR_TEXT`] bytes and then refuses more, which
@@ -640,10 +583,7 @@ impl Capped {
 
     fn finish(mut self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.full {
-            let mut end = MAX_ERROR_TEXT - '…'.len_utf8();
-            while !self.text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = prefix(&self.text, MAX_ERROR_TEXT - '…'.len_utf8()).len();
             self.text.truncate(end);
             self.text.push('…');
         }
@@ -658,27 +598,16 @@ impl fmt::Write for Capped {
             self.text.push_str(s);
             return Ok(());
         }
-        let mut end = room;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.text.push_str(&s[..end]);
+        self.text.push_str(prefix(s, room));
         self.full = true;
         Err(fmt::Error)
     }
 }
 
 /// A message from progenitor or the pagination, as an error source.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 struct Message(String);
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Message {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -158,7 +158,7 @@ impl Client {
                     retries += 1;
                     let cause = match &failed {
                         Failed::Transport(error) => plain_cause(error),
-                        Failed::Held(held) => held.to_string(),
+                        Failed::Held(held) => held.cause(operation),
                     };
                     retry_event(operation, retries, status, Some(cause), wait);
                     tokio::time::sleep(wait).await;
@@ -198,7 +198,7 @@ impl ClientHooks<Inner> for Client {
                 body,
             }) => Ok(for_progenitor(status, headers, body)),
             Err(Failed::Transport(error)) => Err(error),
-            Err(Failed::Held(held)) => held.for_progenitor(),
+            Err(Failed::Held(held)) => held.for_progenitor(info.operation_id),
         }
     }
 
@@ -228,8 +228,8 @@ impl Incomplete {
     /// What `send()` gets for an answer that could not be read whole: the error that broke the
     /// body off, the first [`MAX_ERROR_BODY`] bytes of an error body, or a marked empty answer
     /// for a body over the cap.
-    fn for_progenitor(self) -> reqwest::Result<reqwest::Response> {
-        let message = self.to_string();
+    fn for_progenitor(self, operation: &str) -> reqwest::Result<reqwest::Response> {
+        let message = self.cause(operation);
         let Incomplete {
             status,
             headers,
