@@ -87,6 +87,34 @@ const LOOKUPS: [(&str, &str, &str, Lookup); 7] = [
 
 /// Hostile values and the last path segment each must travel as, or `None`: refused before
 /// any request.
+/// [`LOOKUPS`] holds every operation with a text path parameter: an operation added to the
+/// spec with one gets the hostile values too, or this fails naming it.
+#[test]
+fn every_text_path_parameter_is_tried() {
+    let spec = crate::common::spec();
+    let mut texts: Vec<String> = Vec::new();
+    for op in securities_api::OPERATIONS {
+        let method = op.method.to_ascii_lowercase();
+        let item = &spec["paths"][op.path];
+        let parameters = item["parameters"].as_array().into_iter().flatten();
+        let parameters =
+            parameters.chain(item[&method]["parameters"].as_array().into_iter().flatten());
+        for parameter in parameters.map(crate::common::resolve) {
+            let schema = crate::common::resolve(&parameter["schema"]);
+            if parameter["in"] == "path" && schema["type"] == "string" {
+                texts.push(op.id.to_string());
+            }
+        }
+    }
+    let mut tried: Vec<String> = LOOKUPS.iter().map(|(id, ..)| id.to_string()).collect();
+    tried.sort();
+    texts.sort();
+    assert_eq!(
+        tried, texts,
+        "LOOKUPS must list every operation with a text path parameter"
+    );
+}
+
 fn hostile() -> Vec<(String, Option<String>)> {
     let long_dots = format!("{}..", "x".repeat(300));
     vec![
