@@ -130,7 +130,8 @@ impl Error {
     }
 
     /// The headers of the answer as the server sent them (empty when there was no answer, or
-    /// for a body that failed to decode).
+    /// for a body that failed to decode), less `Content-Encoding` and `Content-Length` when
+    /// the body came compressed (it is decoded as it is read).
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
         &self.headers
     }

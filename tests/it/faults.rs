@@ -1003,3 +1003,75 @@ async fn a_name_that_does_not_resolve_is_not_retried() {
     assert!(!error.is_retryable(), "{error}");
     assert!(!error.to_string().contains("fault-token"));
 }
+
+/// `bytes` gzip-compressed.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+/// A gzip answer, `Content-Length` the compressed size.
+fn gzipped(status: u16, content_type: &str, body: &[u8]) -> Reply {
+    Reply::typed(status, content_type, gzip(body)).with_header("content-encoding", "gzip")
+}
+
+#[tokio::test]
+async fn a_compressed_answer_is_asked_for_and_decoded() {
+    let page = "<h1>Em manutenção</h1>";
+    let server = RawServer::start(move |n, _| match n {
+        0 => gzipped(200, "application/json", batch().to_string().as_bytes()),
+        _ => gzipped(503, "text/html", page.as_bytes()),
+    })
+    .await;
+    let client = client(&server, RetryPolicy::disabled());
+    let batch = client.get_batch().id(402).call().await.expect("decoded");
+    assert_eq!(
+        (batch.batch.id, batch.batch.number.as_deref()),
+        (402, Some("L-1"))
+    );
+    let error = client.get_batch().id(402).call().await.expect_err("503");
+    assert_eq!(
+        error.body_text().as_deref(),
+        Some(page),
+        "an error body is decoded too"
+    );
+    for request in server.received() {
+        let asked = request
+            .headers
+            .iter()
+            .any(|(name, value)| name == "accept-encoding" && value.contains("gzip"));
+        assert!(asked, "{:?}", request.headers);
+    }
+}
+
+/// 64 MiB of spaces arrive as about 64 KiB: the limit is on what they decode to, and the
+/// client stops reading there.
+#[tokio::test]
+async fn a_gzip_bomb_ends_in_too_large_at_the_decoded_limit() {
+    let limit = 1 << 20;
+    let bomb = gzipped(200, "application/json", &vec![b' '; 64 << 20]);
+    let server = RawServer::always(bomb).await;
+    let client = Client::builder()
+        .token("fault-token")
+        .base_url(&server.url)
+        .max_response_bytes(limit)
+        .build()
+        .expect("client");
+    let error = client
+        .get_batch()
+        .id(402)
+        .call()
+        .await
+        .expect_err("too large");
+    assert_eq!(error.kind(), ErrorKind::TooLarge, "{error}");
+    assert_eq!(error.limit(), Some(limit));
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("over the limit of {limit} bytes")),
+        "{error}"
+    );
+    assert_eq!(server.count(), 1, "not retried");
+}
