@@ -170,11 +170,12 @@ impl Failure {
 }
 
 /// Whether hyper refused the answer's head: a malformed status line or header, or a head
-/// over its size limit.
+/// over its size limit (`is_parse` covers them all; the finer `is_parse_too_large` exists
+/// only in hyper's server build).
 fn is_malformed_answer(error: &reqwest::Error) -> bool {
     sources(error).any(|e| {
         e.downcast_ref::<hyper::Error>()
-            .is_some_and(|h| h.is_parse() || h.is_parse_status() || h.is_parse_too_large())
+            .is_some_and(hyper::Error::is_parse)
     })
 }
 
