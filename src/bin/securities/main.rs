@@ -18,7 +18,7 @@ mod upload;
 use std::{path::Path, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
-use clap::{Arg, ArgMatches, Command};
+use clap::{arg, ArgMatches, Command};
 use securities_api::{Client, Environment};
 
 /// The CLI progenitor generates from the spec, with `--json-body -` reading stdin.
@@ -83,11 +83,6 @@ fn subcommand_name(operation: CliCommand) -> String {
     operation.operation_id().replace('_', "-")
 }
 
-/// An option of every subcommand, `--{name}`.
-fn global(name: &'static str, help: &'static str) -> Arg {
-    Arg::new(name).long(name).global(true).help(help)
-}
-
 /// The whole command line: global options, then one subcommand per operation.
 fn command() -> Command {
     let environments: Vec<_> = Environment::ALL.iter().map(|e| e.name()).collect();
@@ -100,32 +95,22 @@ fn command() -> Command {
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(
-            global("env", "The environment to talk to [default: production]")
-                .env("SECURITIES_ENV")
-                .value_parser(environments)
-                .ignore_case(true),
-        )
-        .arg(
-            global(
-                "base-url",
-                "Any other base URL (a proxy, a local server); wins over --env",
-            )
-            .env("SECURITIES_BASE_URL")
-            .value_name("URL"),
-        )
-        .arg(
-            global(
-                "token-file",
-                "Read the token from this file (`-`: stdin) instead of SECURITIES_TOKEN",
-            )
-            .value_name("PATH")
-            .value_parser(clap::value_parser!(PathBuf)),
-        )
-        .arg(
-            global("timeout", "How long a request may take [default: 30]")
-                .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64).range(1..)),
+        .args(
+            [
+                arg!(--env <env> "The environment to talk to [default: production]")
+                    .env("SECURITIES_ENV")
+                    .value_parser(environments)
+                    .ignore_case(true),
+                arg!(--"base-url" <URL>)
+                    .help("Any other base URL (a proxy, a local server); wins over --env")
+                    .env("SECURITIES_BASE_URL"),
+                arg!(--"token-file" <PATH>)
+                    .help("Read the token from this file (`-`: stdin) instead of SECURITIES_TOKEN")
+                    .value_parser(clap::value_parser!(PathBuf)),
+                arg!(--timeout <SECONDS> "How long a request may take [default: 30]")
+                    .value_parser(clap::value_parser!(u64).range(1..)),
+            ]
+            .map(|arg| arg.global(true)),
         );
     for operation in CliCommand::iter() {
         let sub = Cli::<output::Json>::get_command(operation);
