@@ -172,17 +172,11 @@ impl<'a> CreateBankCreditNote<'a> {
     /// Before any request, a missing or empty PDF (or a file that cannot be opened) is an
     /// [`Error`] of kind [`InvalidRequest`](crate::ErrorKind::InvalidRequest).
     pub async fn call(self) -> Result<types::BankCreditNoteEnvelope, Error> {
-        let Self {
-            client,
-            file,
-            fields,
-            invalid,
-        } = self;
         let invalid_request = |message: String| Error::invalid_request(OP.id, message);
-        if let Some(message) = invalid {
+        if let Some(message) = self.invalid {
             return Err(invalid_request(message));
         }
-        let (file_name, file) = file.ok_or_else(|| {
+        let (file_name, file) = self.file.ok_or_else(|| {
             invalid_request("no PDF: set one with file_bytes, file_path or file_reader".to_string())
         })?;
         let part = pdf_part(file)
@@ -196,19 +190,19 @@ impl<'a> CreateBankCreditNote<'a> {
         let mut form = reqwest::multipart::Form::new()
             .percent_encode_noop()
             .part("file", part);
-        for (name, value) in fields {
+        for (name, value) in self.fields {
             form = form.text(name, value);
         }
 
-        let url = format!("{}{}", client.baseurl(), OP.path);
-        let request = client
+        let request = self
+            .client
             .client()
-            .post(url)
+            .post(format!("{}{}", self.client.baseurl(), OP.path))
             .header(reqwest::header::ACCEPT, "application/json")
             .multipart(form)
             .build()
             .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
-        crate::transport::call(client, OP, request).await
+        crate::transport::call(self.client, OP, request).await
     }
 }
 
