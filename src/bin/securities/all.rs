@@ -95,7 +95,7 @@ where
             let page = page.map_err(|e| e.to_string())?;
             progress.pages += 1;
             // Items go on lines of their own when stdout is the same terminal.
-            progress.clear();
+            progress.end("\r\x1b[K");
             for item in page.into_items() {
                 line.clear();
                 serde_json::to_writer(&mut line, &item)
@@ -114,7 +114,7 @@ where
         Ok(())
     }
     .await;
-    progress.end();
+    progress.end("\n");
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -152,19 +152,11 @@ impl Progress<'_> {
         }
     }
 
-    /// Erases the progress line, to be drawn again after the next page.
-    fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
-            self.shown = false;
-        }
-    }
-
-    /// Ends the progress line, so that what follows on stderr starts a line of its own.
-    fn end(&mut self) {
-        if self.shown {
-            let _ = writeln!(std::io::stderr().lock());
-            self.shown = false;
+    /// Ends the progress line with `text`: `\r\x1b[K` erases it (to be drawn again after the
+    /// next page), `\n` keeps it and lets what follows on stderr start a line of its own.
+    fn end(&mut self, text: &str) {
+        if std::mem::take(&mut self.shown) {
+            let _ = write!(std::io::stderr().lock(), "{text}");
         }
     }
 }

@@ -62,15 +62,14 @@ async fn main() -> ExitCode {
     if sub.try_get_one::<bool>(all::FLAG).ok().flatten() == Some(&true) {
         return all::run(&cli, operation, sub).await;
     }
-    match cli.execute(operation, sub).await {
-        Ok(()) => ExitCode::SUCCESS,
-        // The crate's errors were already printed by `output::Json::error`.
-        Err(e) if e.is::<securities_api::Error>() => ExitCode::from(FAILED),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(FAILED)
-        }
+    let Err(e) = cli.execute(operation, sub).await else {
+        return ExitCode::SUCCESS;
+    };
+    // The crate's errors were already printed by `output::Json::error`.
+    if !e.is::<securities_api::Error>() {
+        eprintln!("error: {e:#}");
     }
+    ExitCode::from(FAILED)
 }
 
 fn usage(message: &str) -> ExitCode {
