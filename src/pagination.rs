@@ -88,10 +88,9 @@ where
     Box::pin(pages.flat_map(stream::iter))
 }
 
-/// The page to ask for after the one described by `infos` (which was asked for as
-/// `requested`), with the new highest page number; `None` at the end of the list. The error
-/// says why `next_page` cannot be followed: it points back (or at the same page), or it does
-/// not fit the `page` parameter.
+/// The page to ask for after the one described by `infos` (asked for as `requested`), with the
+/// new highest page number; `None` at the end of the list; why not when `next_page` points
+/// back (or at the same page) or does not fit the `page` parameter.
 fn follow(
     infos: &PageInfos,
     requested: Option<i32>,

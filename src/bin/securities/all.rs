@@ -89,7 +89,6 @@ where
         operation,
         ..Progress::default()
     };
-    let mut line = Vec::new();
     let written: Result<(), String> = async {
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| e.to_string())?;
@@ -97,12 +96,11 @@ where
             // Items go on lines of their own when stdout is the same terminal.
             progress.end("\r\x1b[K");
             for item in page.into_items() {
-                line.clear();
-                serde_json::to_writer(&mut line, &item)
+                let mut line = serde_json::to_string(&item)
                     .map_err(|e| format!("{operation}: cannot print an item: {e}"))?;
-                line.push(b'\n');
+                line.push('\n');
                 let mut out = std::io::stdout().lock();
-                match out.write_all(&line).and_then(|()| out.flush()) {
+                match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                     Ok(()) => progress.items += 1,
                     // The reader went away (`| head -1`): it has all it wanted.
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),

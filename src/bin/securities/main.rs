@@ -19,7 +19,7 @@ use std::{path::Path, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
 use clap::{arg, ArgMatches, Command};
-use securities_api::{Client, Environment};
+use securities_api::{Client, Environment, OPERATIONS};
 
 /// The CLI progenitor generates from the spec, with `--json-body -` reading stdin.
 #[allow(
@@ -112,6 +112,7 @@ fn command() -> Command {
             .map(|arg| arg.global(true)),
         );
     for operation in CliCommand::iter() {
+        let id = operation.operation_id();
         let sub = Cli::<output::Json>::get_command(operation);
         // progenitor puts the spec's summary and description together in `about`; the
         // listing shows the summary alone, `--help` shows both.
@@ -119,20 +120,14 @@ fn command() -> Command {
         let summary = about.split("\n\n").next().unwrap_or_default().to_string();
         let mut sub = sub
             .name(subcommand_name(operation))
-            .alias(operation.operation_id())
+            .alias(id)
             .about(summary)
             .long_about(about);
         // Deprecated operations (the legacy bridge) say so in the listing.
-        if securities_api::OPERATIONS
-            .iter()
-            .any(|op| op.id == operation.operation_id() && op.deprecated)
-        {
+        if OPERATIONS.iter().any(|op| op.id == id && op.deprecated) {
             sub = sub.before_help("Deprecated: the legacy bridge, for existing integrations.");
         }
-        if all::LISTS
-            .iter()
-            .any(|list| list.operation_id() == operation.operation_id())
-        {
+        if all::LISTS.iter().any(|list| list.operation_id() == id) {
             sub = sub.arg(all::arg());
         }
         command = command.subcommand(sub);

@@ -42,11 +42,11 @@ pub fn command() -> Command {
 
 /// Uploads, prints the registered CCB as JSON, or the crate's error on stderr.
 pub async fn run(client: &Client, args: &ArgMatches) -> ExitCode {
-    let Some(path) = args.get_one::<PathBuf>("file") else {
-        eprintln!("error: --file is required");
-        return ExitCode::from(super::USAGE);
-    };
-    let mut request = client.create_bank_credit_note().file_path(path);
+    let mut request = client.create_bank_credit_note();
+    // `--file` is required: clap has refused the command line without it.
+    if let Some(path) = args.get_one::<PathBuf>("file") {
+        request = request.file_path(path);
+    }
     if let Some(signed) = args.get_one::<bool>("signed") {
         request = request.signed(*signed);
     }
