@@ -33,7 +33,7 @@
 
 use std::future::Future;
 
-use futures::{stream, Stream, TryStreamExt};
+use futures::{stream, Stream, StreamExt, TryStreamExt};
 
 use crate::{types::PageInfos, Error};
 
@@ -52,21 +52,6 @@ pub trait Page {
     fn into_items(self) -> Vec<Self::Item>;
 }
 
-/// Where the stream of pages is.
-enum State<R, F> {
-    /// The next request to send, with the page to ask for (`None`: as the request says).
-    Fetch {
-        request: R,
-        send: F,
-        page: Option<i32>,
-        /// The highest page number seen so far; a `next_page` must be above it.
-        highest: i64,
-    },
-    /// An error to yield before ending (boxed: it is much larger than the other states).
-    Fail(Box<Error>),
-    Done,
-}
-
 /// The pages of a list of `operation`: `send(request, page)` fetches one page (the generated
 /// code sets `page` on a clone of the request when it is `Some`).
 pub(crate) fn pages<'a, R, P, F, Fut>(
@@ -80,81 +65,50 @@ where
     F: Fn(R, Option<i32>) -> Fut + 'a,
     Fut: Future<Output = Result<P, Error>> + 'a,
 {
-    let start = State::Fetch {
-        request,
-        send,
-        page: None,
-        highest: 0,
-    };
-    Box::pin(stream::unfold(start, move |state| async move {
-        match state {
-            State::Done => None,
-            State::Fail(error) => Some((Err(*error), State::Done)),
-            State::Fetch {
-                request,
-                send,
-                page,
-                highest,
-            } => match send(request.clone(), page).await {
-                Err(error) => Some((Err(error), State::Done)),
-                Ok(answer) => {
-                    let next = follow(answer.page_infos(), page, highest);
-                    let state = match next {
-                        Ok(None) => State::Done,
-                        Ok(Some((page, highest))) => State::Fetch {
-                            request,
-                            send,
-                            page: Some(page),
-                            highest,
-                        },
-                        Err(stop) => State::Fail(Box::new(stop.into_error(operation))),
-                    };
-                    Some((Ok(answer), state))
-                }
-            },
-        }
-    }))
+    // The state: the request, the page to ask for (`None`: as the request says) and the
+    // highest page number seen so far; `None` once the stream has ended.
+    let start = Some((request, send, None, 0));
+    let pages = stream::unfold(start, move |state| async move {
+        let (request, send, page, highest) = state?;
+        let answer = match send(request.clone(), page).await {
+            Ok(answer) => answer,
+            Err(error) => return Some((vec![Err(error)], None)),
+        };
+        Some(match follow(answer.page_infos(), page, highest) {
+            Ok(None) => (vec![Ok(answer)], None),
+            Ok(Some((next, highest))) => {
+                (vec![Ok(answer)], Some((request, send, Some(next), highest)))
+            }
+            Err(message) => {
+                let error = Error::pagination(operation, message);
+                (vec![Ok(answer), Err(error)], None)
+            }
+        })
+    });
+    Box::pin(pages.flat_map(stream::iter))
 }
 
-/// Why the stream cannot follow `next_page`.
-#[derive(Debug)]
-enum Stop {
-    /// `next_page` points back, or at the same page.
-    Loop(String),
-    /// `next_page` does not fit the `page` parameter.
-    TooFar(String),
-}
-
-impl Stop {
-    fn into_error(self, operation: &'static str) -> Error {
-        match self {
-            Stop::Loop(message) | Stop::TooFar(message) => Error::pagination(operation, message),
-        }
-    }
-}
-
-/// The page to ask for after the one described by `infos` (which was asked for as
-/// `requested`), with the new highest page number; `None` at the end of the list.
+/// The page to ask for after the one described by `infos` (asked for as `requested`), with the
+/// new highest page number; `None` at the end of the list; why not when `next_page` points
+/// back (or at the same page) or does not fit the `page` parameter.
 fn follow(
     infos: &PageInfos,
     requested: Option<i32>,
     highest: i64,
-) -> Result<Option<(i32, i64)>, Stop> {
+) -> Result<Option<(i32, i64)>, String> {
     let Some(next) = infos.next_page else {
         return Ok(None);
     };
     let current = infos.current_page.or(requested.map(i64::from)).unwrap_or(0);
     let highest = highest.max(current);
     if next <= highest {
-        return Err(Stop::Loop(format!(
+        return Err(format!(
             "pagination stopped: page {current} says the next page is {next}, which is not \
              after page {highest}; following it would request the same pages again"
-        )));
+        ));
     }
     let page = i32::try_from(next).map_err(|_| {
-        Stop::TooFar(format!(
-            "pagination stopped: the next page ({next}) does not fit the `page` parameter"
-        ))
+        format!("pagination stopped: the next page ({next}) does not fit the `page` parameter")
     })?;
     Ok(Some((page, i64::from(page))))
 }
@@ -199,20 +153,20 @@ mod tests {
     fn refuses_to_go_back_or_stay() {
         assert!(matches!(
             follow(&infos(Some(2), Some(1)), Some(2), 1),
-            Err(Stop::Loop(_))
+            Err(m) if m.contains("not after page")
         ));
         assert!(matches!(
             follow(&infos(Some(2), Some(2)), Some(2), 1),
-            Err(Stop::Loop(_))
+            Err(m) if m.contains("not after page")
         ));
         // Without `current_page`, the page asked for and the pages seen before still count.
         assert!(matches!(
             follow(&infos(None, Some(3)), Some(3), 2),
-            Err(Stop::Loop(_))
+            Err(m) if m.contains("not after page")
         ));
         assert!(matches!(
             follow(&infos(None, Some(2)), Some(4), 4),
-            Err(Stop::Loop(_))
+            Err(m) if m.contains("not after page")
         ));
     }
 
@@ -220,7 +174,7 @@ mod tests {
     fn refuses_a_page_beyond_i32() {
         assert!(matches!(
             follow(&infos(Some(1), Some(i64::from(i32::MAX) + 1)), None, 0),
-            Err(Stop::TooFar(_))
+            Err(m) if m.contains("does not fit")
         ));
     }
 }

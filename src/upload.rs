@@ -69,7 +69,6 @@ impl Client {
         CreateBankCreditNote {
             client: self,
             file: None,
-            file_name: None,
             fields: Vec::new(),
             invalid: None,
         }
@@ -82,8 +81,8 @@ impl Client {
 #[must_use = "a request does nothing until `call()` is awaited"]
 pub struct CreateBankCreditNote<'a> {
     client: &'a Client,
-    file: Option<Source>,
-    file_name: Option<String>,
+    /// The name the server sees, and the PDF.
+    file: Option<(String, Source)>,
     /// The text parts, in the order they were set (a part set twice keeps its last value).
     fields: Vec<(&'static str, String)>,
     /// The first setter argument that could not be encoded, reported by `call()`.
@@ -94,8 +93,7 @@ impl<'a> CreateBankCreditNote<'a> {
     /// The signed PDF, from memory; `file_name` is the name the server sees. The bytes are
     /// shared with the request, not copied.
     pub fn file_bytes(mut self, file_name: impl Into<String>, pdf: impl Into<Bytes>) -> Self {
-        self.file = Some(Source::Bytes(pdf.into()));
-        self.file_name = Some(file_name.into());
+        self.file = Some((file_name.into(), Source::Bytes(pdf.into())));
         self
     }
 
@@ -103,8 +101,8 @@ impl<'a> CreateBankCreditNote<'a> {
     /// file's own name.
     pub fn file_path(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        self.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        self.file = Some(Source::Path(path));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.file = Some((name.unwrap_or_else(|| "ccb.pdf".into()), Source::Path(path)));
         self
     }
 
@@ -115,8 +113,7 @@ impl<'a> CreateBankCreditNote<'a> {
         file_name: impl Into<String>,
         reader: impl AsyncRead + Send + Unpin + 'static,
     ) -> Self {
-        self.file = Some(Source::Reader(Box::new(reader)));
-        self.file_name = Some(file_name.into());
+        self.file = Some((file_name.into(), Source::Reader(Box::new(reader))));
         self
     }
 
@@ -175,21 +172,13 @@ impl<'a> CreateBankCreditNote<'a> {
     /// Before any request, a missing or empty PDF (or a file that cannot be opened) is an
     /// [`Error`] of kind [`InvalidRequest`](crate::ErrorKind::InvalidRequest).
     pub async fn call(self) -> Result<types::BankCreditNoteEnvelope, Error> {
-        let Self {
-            client,
-            file,
-            file_name,
-            fields,
-            invalid,
-        } = self;
         let invalid_request = |message: String| Error::invalid_request(OP.id, message);
-        if let Some(message) = invalid {
+        if let Some(message) = self.invalid {
             return Err(invalid_request(message));
         }
-        let file = file.ok_or_else(|| {
+        let (file_name, file) = self.file.ok_or_else(|| {
             invalid_request("no PDF: set one with file_bytes, file_path or file_reader".to_string())
         })?;
-        let file_name = file_name.unwrap_or_else(|| "ccb.pdf".to_string());
         let part = pdf_part(file)
             .await
             .map_err(invalid_request)?
@@ -201,22 +190,19 @@ impl<'a> CreateBankCreditNote<'a> {
         let mut form = reqwest::multipart::Form::new()
             .percent_encode_noop()
             .part("file", part);
-        for (name, value) in fields {
+        for (name, value) in self.fields {
             form = form.text(name, value);
         }
 
-        let url = format!("{}{}", client.baseurl(), OP.path);
-        let request = client
+        let request = self
+            .client
             .client()
-            .post(url)
-            .header(
-                reqwest::header::ACCEPT,
-                reqwest::header::HeaderValue::from_static("application/json"),
-            )
+            .post(format!("{}{}", self.client.baseurl(), OP.path))
+            .header(reqwest::header::ACCEPT, "application/json")
             .multipart(form)
             .build()
             .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
-        crate::transport::call(client, OP, request).await
+        crate::transport::call(self.client, OP, request).await
     }
 }
 
@@ -242,18 +228,13 @@ async fn pdf_part(source: Source) -> Result<reqwest::multipart::Part, String> {
             let body = reqwest::Body::wrap_stream(chunks(Box::new(file)));
             Ok(reqwest::multipart::Part::stream_with_length(body, length))
         }
-        Source::Reader(mut reader) => {
-            let mut first = vec![0; CHUNK];
-            let read = reader
-                .read(&mut first)
-                .await
-                .map_err(|e| format!("cannot read the PDF: {e}"))?;
-            if read == 0 {
+        Source::Reader(reader) => {
+            let mut rest = Box::pin(chunks(reader));
+            let Some(first) = rest.next().await else {
                 return Err("the PDF is empty (its reader ended at once)".into());
-            }
-            first.truncate(read);
-            let head = futures::stream::once(async move { Ok(Bytes::from(first)) });
-            let body = reqwest::Body::wrap_stream(head.chain(chunks(reader)));
+            };
+            let first = first.map_err(|e| format!("cannot read the PDF: {e}"))?;
+            let body = reqwest::Body::wrap_stream(futures::stream::iter([Ok(first)]).chain(rest));
             Ok(reqwest::multipart::Part::stream(body))
         }
     }

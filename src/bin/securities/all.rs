@@ -85,73 +85,56 @@ where
     P: Page,
     P::Item: Serialize,
 {
-    let mut progress = Progress::new(operation);
-    let stdout = std::io::stdout();
-    let mut line = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = match page {
-            Ok(page) => page,
-            Err(e) => {
-                progress.end();
-                print_error(&e);
-                return ExitCode::from(FAILED);
-            }
-        };
-        progress.pages += 1;
-        // Items go on lines of their own when stdout is the same terminal.
-        progress.clear();
-        for item in page.into_items() {
-            line.clear();
-            if let Err(e) = serde_json::to_writer(&mut line, &item) {
-                progress.end();
-                print_error(&format_args!("{operation}: cannot print an item: {e}"));
-                return ExitCode::from(FAILED);
-            }
-            line.push(b'\n');
-            let mut out = stdout.lock();
-            match out.write_all(&line).and_then(|()| out.flush()) {
-                Ok(()) => progress.items += 1,
-                // The reader went away (`| head -1`): it has all it wanted.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    progress.end();
-                    return ExitCode::SUCCESS;
-                }
-                Err(e) => {
-                    progress.end();
-                    print_error(&format_args!("cannot write to stdout: {e}"));
-                    return ExitCode::from(FAILED);
+    let mut progress = Progress {
+        operation,
+        ..Progress::default()
+    };
+    let written: Result<(), String> = async {
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| e.to_string())?;
+            progress.pages += 1;
+            // Items go on lines of their own when stdout is the same terminal.
+            progress.end("\r\x1b[K");
+            for item in page.into_items() {
+                let mut line = serde_json::to_string(&item)
+                    .map_err(|e| format!("{operation}: cannot print an item: {e}"))?;
+                line.push('\n');
+                let mut out = std::io::stdout().lock();
+                match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+                    Ok(()) => progress.items += 1,
+                    // The reader went away (`| head -1`): it has all it wanted.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                    Err(e) => return Err(format!("cannot write to stdout: {e}")),
                 }
             }
+            progress.show();
         }
-        progress.show();
+        Ok(())
     }
-    progress.end();
-    ExitCode::SUCCESS
+    .await;
+    progress.end("\n");
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            print_error(&message);
+            ExitCode::from(FAILED)
+        }
+    }
 }
 
 /// The progress line on stderr (`list_proposals: 3 pages, 75 items`), redrawn after every
 /// page; only when stderr is a terminal, so that it never ends up in a log or a pipe.
+#[derive(Default)]
 struct Progress<'a> {
     operation: &'a str,
     shown: bool,
-    terminal: bool,
     pages: u64,
     items: u64,
 }
 
-impl<'a> Progress<'a> {
-    fn new(operation: &'a str) -> Self {
-        Progress {
-            operation,
-            shown: false,
-            terminal: std::io::stderr().is_terminal(),
-            pages: 0,
-            items: 0,
-        }
-    }
-
+impl Progress<'_> {
     fn show(&mut self) {
-        if self.terminal {
+        if std::io::stderr().is_terminal() {
             let plural = |n: u64| if n == 1 { "" } else { "s" };
             // `\r` back to the line's start, `\x1b[K` clears what a longer line left.
             let _ = write!(
@@ -167,19 +150,11 @@ impl<'a> Progress<'a> {
         }
     }
 
-    /// Erases the progress line, to be drawn again after the next page.
-    fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
-            self.shown = false;
-        }
-    }
-
-    /// Ends the progress line, so that what follows on stderr starts a line of its own.
-    fn end(&mut self) {
-        if self.shown {
-            let _ = writeln!(std::io::stderr().lock());
-            self.shown = false;
+    /// Ends the progress line with `text`: `\r\x1b[K` erases it (to be drawn again after the
+    /// next page), `\n` keeps it and lets what follows on stderr start a line of its own.
+    fn end(&mut self, text: &str) {
+        if std::mem::take(&mut self.shown) {
+            let _ = write!(std::io::stderr().lock(), "{text}");
         }
     }
 }

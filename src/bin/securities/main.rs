@@ -15,11 +15,11 @@ mod all;
 mod output;
 mod upload;
 
-use std::{io::Read as _, path::Path, process::ExitCode};
+use std::{path::Path, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
-use clap::{Arg, ArgMatches, Command};
-use securities_api::{Client, Environment};
+use clap::{arg, ArgMatches, Command};
+use securities_api::{Client, Environment, OPERATIONS};
 
 /// The CLI progenitor generates from the spec, with `--json-body -` reading stdin.
 #[allow(
@@ -32,7 +32,7 @@ use securities_api::{Client, Environment};
     clippy::pedantic
 )]
 mod generated {
-    use super::read_json_body;
+    use super::read_input as read_json_body;
 
     include!(concat!(env!("OUT_DIR"), "/cli.rs"));
 }
@@ -44,46 +44,32 @@ const USAGE: u8 = 2;
 /// The exit code of a failed request or an error answer of the API.
 const FAILED: u8 = 1;
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let matches = command().get_matches();
-    let (name, sub) = match matches.subcommand() {
-        Some(found) => found,
-        None => return usage("no operation given; see `securities --help`"),
+    let Some((name, sub)) = matches.subcommand() else {
+        return usage("no operation given; see `securities --help`");
     };
-    let operation = CliCommand::iter().find(|op| subcommand_name(*op) == name);
-    if operation.is_none() && name != upload::NAME {
-        return usage(&format!("unknown operation `{name}`"));
-    }
-    let client = match client(&matches, sub) {
+    let client = match client(sub) {
         Ok(client) => client,
         Err(e) => return usage(&format!("{e:#}")),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(FAILED);
-        }
-    };
-    let Some(operation) = operation else {
-        return runtime.block_on(upload::run(&client, sub));
+    // clap knows no other subcommands than the operations and the upload.
+    let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
+        return upload::run(&client, sub).await;
     };
     let cli = Cli::new(client, output::Json);
     if sub.try_get_one::<bool>(all::FLAG).ok().flatten() == Some(&true) {
-        return runtime.block_on(all::run(&cli, operation, sub));
+        return all::run(&cli, operation, sub).await;
     }
-    match runtime.block_on(cli.execute(operation, sub)) {
-        Ok(()) => ExitCode::SUCCESS,
-        // The crate's errors were already printed by `output::Json::error`.
-        Err(e) if e.is::<securities_api::Error>() => ExitCode::from(FAILED),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(FAILED)
-        }
+    let Err(e) = cli.execute(operation, sub).await else {
+        return ExitCode::SUCCESS;
+    };
+    // The crate's errors were already printed by `output::Json::error`.
+    if !e.is::<securities_api::Error>() {
+        eprintln!("error: {e:#}");
     }
+    ExitCode::from(FAILED)
 }
 
 fn usage(message: &str) -> ExitCode {
@@ -98,6 +84,7 @@ fn subcommand_name(operation: CliCommand) -> String {
 
 /// The whole command line: global options, then one subcommand per operation.
 fn command() -> Command {
+    let environments: Vec<_> = Environment::ALL.iter().map(|e| e.name()).collect();
     let mut command = Command::new("securities")
         .version(env!("CARGO_PKG_VERSION"))
         .about(
@@ -107,45 +94,25 @@ fn command() -> Command {
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(
-            Arg::new("env")
-                .long("env")
-                .global(true)
-                .env("SECURITIES_ENV")
-                .value_parser(
-                    Environment::ALL
-                        .iter()
-                        .map(|e| e.name())
-                        .collect::<Vec<_>>(),
-                )
-                .ignore_case(true)
-                .help("The environment to talk to [default: production]"),
-        )
-        .arg(
-            Arg::new("base-url")
-                .long("base-url")
-                .global(true)
-                .env("SECURITIES_BASE_URL")
-                .value_name("URL")
-                .help("Any other base URL (a proxy, a local server); wins over --env"),
-        )
-        .arg(
-            Arg::new("token-file")
-                .long("token-file")
-                .global(true)
-                .value_name("PATH")
-                .value_parser(clap::value_parser!(std::path::PathBuf))
-                .help("Read the token from this file (`-`: stdin) instead of SECURITIES_TOKEN"),
-        )
-        .arg(
-            Arg::new("timeout")
-                .long("timeout")
-                .global(true)
-                .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64).range(1..))
-                .help("How long a request may take [default: 30]"),
+        .args(
+            [
+                arg!(--env <env> "The environment to talk to [default: production]")
+                    .env("SECURITIES_ENV")
+                    .value_parser(environments)
+                    .ignore_case(true),
+                arg!(--"base-url" <URL>)
+                    .help("Any other base URL (a proxy, a local server); wins over --env")
+                    .env("SECURITIES_BASE_URL"),
+                arg!(--"token-file" <PATH>)
+                    .help("Read the token from this file (`-`: stdin) instead of SECURITIES_TOKEN")
+                    .value_parser(clap::value_parser!(PathBuf)),
+                arg!(--timeout <SECONDS> "How long a request may take [default: 30]")
+                    .value_parser(clap::value_parser!(u64).range(1..)),
+            ]
+            .map(|arg| arg.global(true)),
         );
     for operation in CliCommand::iter() {
+        let id = operation.operation_id();
         let sub = Cli::<output::Json>::get_command(operation);
         // progenitor puts the spec's summary and description together in `about`; the
         // listing shows the summary alone, `--help` shows both.
@@ -153,20 +120,14 @@ fn command() -> Command {
         let summary = about.split("\n\n").next().unwrap_or_default().to_string();
         let mut sub = sub
             .name(subcommand_name(operation))
-            .alias(operation.operation_id())
+            .alias(id)
             .about(summary)
             .long_about(about);
         // Deprecated operations (the legacy bridge) say so in the listing.
-        if securities_api::OPERATIONS
-            .iter()
-            .any(|op| op.id == operation.operation_id() && op.deprecated)
-        {
+        if OPERATIONS.iter().any(|op| op.id == id && op.deprecated) {
             sub = sub.before_help("Deprecated: the legacy bridge, for existing integrations.");
         }
-        if all::LISTS
-            .iter()
-            .any(|list| list.operation_id() == operation.operation_id())
-        {
+        if all::LISTS.iter().any(|list| list.operation_id() == id) {
             sub = sub.arg(all::arg());
         }
         command = command.subcommand(sub);
@@ -175,24 +136,13 @@ fn command() -> Command {
     command.subcommand(upload::command())
 }
 
-/// The client the options and the environment describe.
-fn client(matches: &ArgMatches, sub: &ArgMatches) -> anyhow::Result<Client> {
-    let global = |name: &str| {
-        sub.get_one::<String>(name)
-            .or_else(|| matches.get_one::<String>(name))
-    };
-    let token_file = sub
-        .get_one::<std::path::PathBuf>("token-file")
-        .or_else(|| matches.get_one::<std::path::PathBuf>("token-file"));
-    let token = match token_file {
+/// The client the options and the environment describe (global options are propagated to
+/// the subcommand's matches by clap).
+fn client(args: &ArgMatches) -> anyhow::Result<Client> {
+    let token = match args.get_one::<PathBuf>("token-file") {
         Some(path) => {
-            if path == Path::new("-")
-                && sub
-                    .try_get_one::<std::path::PathBuf>("json-body")
-                    .ok()
-                    .flatten()
-                    .is_some_and(|body| body == Path::new("-"))
-            {
+            let body = args.try_get_one::<PathBuf>("json-body").ok().flatten();
+            if path == Path::new("-") && body.is_some_and(|body| body == Path::new("-")) {
                 anyhow::bail!("--token-file - and --json-body - cannot both read stdin");
             }
             read_input(path).context("cannot read the token")?
@@ -202,35 +152,27 @@ fn client(matches: &ArgMatches, sub: &ArgMatches) -> anyhow::Result<Client> {
         })?,
     };
     let mut builder = Client::builder().token(token.trim());
-    if let Some(env) = global("env") {
+    if let Some(env) = args.get_one::<String>("env") {
         builder = builder.environment(env.parse::<Environment>()?);
     }
-    if let Some(url) = global("base-url").filter(|url| !url.trim().is_empty()) {
+    if let Some(url) = args
+        .get_one::<String>("base-url")
+        .filter(|url| !url.trim().is_empty())
+    {
         builder = builder.base_url(url);
     }
-    let timeout = sub
-        .get_one::<u64>("timeout")
-        .or_else(|| matches.get_one::<u64>("timeout"));
-    if let Some(seconds) = timeout {
-        builder = builder.timeout(std::time::Duration::from_secs(*seconds));
+    if let Some(seconds) = args.get_one::<u64>("timeout") {
+        builder = builder.timeout(Duration::from_secs(*seconds));
     }
     Ok(builder.build()?)
 }
 
-/// The text of a file, or of stdin for `-`.
-fn read_input(path: &Path) -> anyhow::Result<String> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read stdin")?;
-        Ok(text)
+/// The text of a file, or of stdin for `-` (the token, and `--json-body` in the generated CLI).
+fn read_input(path: &Path) -> std::io::Result<String> {
+    let (text, what) = if path == Path::new("-") {
+        (std::io::read_to_string(std::io::stdin()), "stdin".into())
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-    }
-}
-
-/// What the generated CLI reads for `--json-body`: a file, or stdin for `-`.
-fn read_json_body(path: &Path) -> std::io::Result<String> {
-    read_input(path).map_err(|e| std::io::Error::other(format!("{e:#}")))
+        (std::fs::read_to_string(path), path.display().to_string())
+    };
+    text.map_err(|e| std::io::Error::other(format!("cannot read {what}: {e}")))
 }

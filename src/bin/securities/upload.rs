@@ -4,25 +4,15 @@
 
 use std::{path::PathBuf, process::ExitCode};
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{arg, value_parser, ArgMatches, Command};
 use securities_api::Client;
 
 /// The subcommand's name, as the generated ones are named: the operationId in kebab case.
 pub const NAME: &str = "create-bank-credit-note";
 
-/// The text parts of the upload: (flag, help).
-const TEXT_PARTS: [(&str, &str); 4] = [
-    (
-        "signature-provider",
-        "The service the PDF was signed with, such as docusign or govbr",
-    ),
-    ("number", "Number of the CCB"),
-    ("issuer-full-name", "Full name of the issuer (the borrower)"),
-    ("issuer-document", "CPF or CNPJ of the issuer"),
-];
-
+/// The subcommand, with the parts of the upload as options.
 pub fn command() -> Command {
-    let mut command = Command::new(NAME)
+    Command::new(NAME)
         .alias("create_bank_credit_note")
         .about("Upload a CCB signed elsewhere")
         .long_about(
@@ -31,47 +21,32 @@ pub fn command() -> Command {
              from --file.",
         )
         .arg(
-            Arg::new("file")
-                .long("file")
+            arg!(--file <PATH> "The signed PDF")
                 .required(true)
-                .value_name("PATH")
-                .value_parser(clap::value_parser!(PathBuf))
-                .help("The signed PDF"),
+                .value_parser(value_parser!(PathBuf)),
         )
         .arg(
-            Arg::new("signed")
-                .long("signed")
-                .value_name("BOOL")
-                .value_parser(clap::value_parser!(bool))
-                .action(ArgAction::Set)
-                .help("Whether the PDF is signed (true or false)"),
+            arg!(--signed <BOOL> "Whether the PDF is signed (true or false)")
+                .value_parser(value_parser!(bool)),
         )
+        .arg(arg!(--installments <N> "Number of installments").value_parser(value_parser!(i32)))
+        .arg(arg!(--"document-data" <JSON> "The data of the CCB's template, as a JSON object"))
         .arg(
-            Arg::new("installments")
-                .long("installments")
-                .value_name("N")
-                .value_parser(clap::value_parser!(i32))
-                .help("Number of installments"),
+            arg!(--"signature-provider" <TEXT>)
+                .help("The service the PDF was signed with, such as docusign or govbr"),
         )
-        .arg(
-            Arg::new("document-data")
-                .long("document-data")
-                .value_name("JSON")
-                .help("The data of the CCB's template, as a JSON object"),
-        );
-    for (flag, help) in TEXT_PARTS {
-        command = command.arg(Arg::new(flag).long(flag).value_name("TEXT").help(help));
-    }
-    command
+        .arg(arg!(--number <TEXT> "Number of the CCB"))
+        .arg(arg!(--"issuer-full-name" <TEXT> "Full name of the issuer (the borrower)"))
+        .arg(arg!(--"issuer-document" <TEXT> "CPF or CNPJ of the issuer"))
 }
 
 /// Uploads, prints the registered CCB as JSON, or the crate's error on stderr.
 pub async fn run(client: &Client, args: &ArgMatches) -> ExitCode {
-    let Some(path) = args.get_one::<PathBuf>("file") else {
-        eprintln!("error: --file is required");
-        return ExitCode::from(super::USAGE);
-    };
-    let mut request = client.create_bank_credit_note().file_path(path);
+    let mut request = client.create_bank_credit_note();
+    // `--file` is required: clap has refused the command line without it.
+    if let Some(path) = args.get_one::<PathBuf>("file") {
+        request = request.file_path(path);
+    }
     if let Some(signed) = args.get_one::<bool>("signed") {
         request = request.signed(*signed);
     }
