@@ -6,6 +6,7 @@
 
 use super::walk::Index;
 use super::Problem;
+use crate::codegen::is_lower_name;
 use serde_json::{json, Value};
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
@@ -47,7 +48,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 "missing: name the server (kebab-case), the name `SECURITIES_ENV` takes and \
                  the client's `Environment` variant is made from",
             )),
-            Some(name) if !is_kebab(name) || names.contains(&name) => {
+            Some(name) if !is_lower_name(name, '-') || names.contains(&name) => {
                 problems.push(Problem::new(
                     at("x-environment"),
                     format!("`{name}` must be a kebab-case name that no other server has"),
@@ -97,12 +98,4 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             ));
         }
     }
-}
-
-/// A name codegen/environments.rs turns into a variant: `api-staging`, `production`.
-fn is_kebab(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
