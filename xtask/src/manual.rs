@@ -199,13 +199,12 @@ fn examples(text: &str) -> Vec<(usize, String)> {
 /// The schema of an operation's JSON request body (`request`) or of its answer with status
 /// `what`, `$ref`s to components followed.
 fn schema_of(doc: &Value, operation: &str, what: &str) -> Option<Value> {
-    let op = doc
-        .get("paths")?
-        .as_object()?
-        .values()
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation))?;
+    let index = crate::validate::index(doc);
+    let op = index
+        .operations
+        .iter()
+        .find(|op| op.label() == operation)?
+        .value;
     let body = if what == "request" {
         op.get("requestBody")?
     } else {

@@ -129,7 +129,7 @@ pub struct Index<'a> {
     pub refs: Vec<Node<'a>>,
 }
 
-pub const METHODS: [&str; 8] = [
+const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
