@@ -415,23 +415,9 @@ fn changelog_section(changelog: &str, version: &str) -> Option<String> {
 }
 
 /// Top-level bullets (`- ` or `* ` at the start of a line) with their continuation lines.
-fn bullets(section: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut open = false;
-    for line in section.lines() {
-        if line.starts_with("- ") || line.starts_with("* ") {
-            out.push(line.to_string());
-            open = true;
-        } else if open && (line.starts_with(' ') || line.starts_with('\t')) {
-            if let Some(last) = out.last_mut() {
-                last.push('\n');
-                last.push_str(line);
-            }
-        } else {
-            open = false;
-        }
-    }
-    out
+fn bullets(section: &str) -> Vec<&str> {
+    let bullet = regex::Regex::new(r"(?m)^[-*] .*(\n[ \t].*)*").expect("a valid regex");
+    bullet.find_iter(section).map(|m| m.as_str()).collect()
 }
 
 fn names(bullet: &str, change: &Change) -> bool {
