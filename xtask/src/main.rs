@@ -1,8 +1,6 @@
 //! `cargo xtask`: the project's tasks around its OpenAPI document (see `USAGE`).
 
-// The generation modules that build.rs uses, compiled here from the same files, so that the
-// reviewable snapshot is the compiled code; their unit tests run here (`cargo test -p xtask`).
-// xtask reads only the code, not the counts that build.rs prints.
+// build.rs's generator, from the same files (see codegen/mod.rs); xtask leaves parts unused.
 #[path = "../../codegen/mod.rs"]
 #[allow(dead_code)]
 mod codegen;
