@@ -144,9 +144,8 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
 /// Opens the page in headless Chromium through the pinned playwright-core.
 fn check(root: &Path, page: &Path, out: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let chromium = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let chromium =
+        PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or("/usr/bin/chromium".into()));
     if !chromium.exists() {
         return Err(format!(
             "no Chromium at {} (set CHROMIUM to another path, or install it: \

@@ -10,13 +10,10 @@ use crate::codegen::is_lower_name;
 use serde_json::{json, Value};
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
-    let servers: &[Value] = doc
-        .get("servers")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice);
+    let servers = doc.get("servers").and_then(Value::as_array);
     let mut names: Vec<&str> = Vec::new();
     let mut urls: Vec<&str> = Vec::new();
-    for (i, server) in servers.iter().enumerate() {
+    for (i, server) in servers.into_iter().flatten().enumerate() {
         let text = |key: &str| {
             server
                 .get(key)
