@@ -273,12 +273,9 @@ impl VisitMut for Fill<'_> {
             &self.owner,
         ) {
             let name = ident.unraw().to_string();
-            let text = match self.place {
-                Place::Types => property_description(self.spec, owner, &name),
-                _ => None,
-            };
-            let what = format!("{owner}.{name}");
-            self.fill(&mut field.attrs, &what, text);
+            let in_types = self.place == Place::Types;
+            let text = in_types.then(|| property_description(self.spec, owner, &name));
+            self.fill(&mut field.attrs, &format!("{owner}.{name}"), text.flatten());
         }
     }
 
