@@ -34,7 +34,7 @@ fn main() {
         "securities-api: generated {} operations and {} schema types from {SPEC} ({} lines, {} ms)",
         generated.operations,
         generated.schemas,
-        generated.lines,
+        generated.code.lines().count(),
         started.elapsed().as_millis()
     );
     // Only generated for the features that compile them, to keep default builds lean.

@@ -149,11 +149,13 @@ pub fn ident_of(name: &str) -> String {
     snake.join("_").to_ascii_lowercase()
 }
 
-pub fn is_snake_identifier(name: &str) -> bool {
+/// Lowercase ASCII letters, digits and `separator`, from a letter: `list_batches` with `_` (a
+/// Rust identifier as it is), `api-staging` with `-` (a server's `x-environment`).
+pub fn is_lower_name(name: &str, separator: char) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == separator)
 }
 
 /// A name in PascalCase, as progenitor names an operation's builder (`list_proposals` ->
@@ -179,7 +181,8 @@ mod tests {
         assert_eq!(pascal_case("list_proposals"), "ListProposals");
         assert_eq!(pascal_case("api-staging"), "ApiStaging");
         assert_eq!(ident_of("first_page?"), "first_page");
-        assert!(is_snake_identifier("list_batches") && !is_snake_identifier("List"));
+        assert!(is_lower_name("list_batches", '_') && !is_lower_name("List", '_'));
+        assert!(is_lower_name("api-staging", '-') && !is_lower_name("api_staging", '-'));
     }
 
     #[test]

@@ -235,17 +235,14 @@ impl VisitMut for Fill<'_> {
                 Place::Mock => {
                     mock_operation(self.spec, &name).map(|((id, method, path, _), when)| {
                         let method = method.to_uppercase();
-                        if when {
-                            format!(
-                                "What a request of `{id}` (`{method} {path}`) must match: the \
-                             `when` of `MockServerExt::{id}`."
-                            )
-                        } else {
-                            format!(
-                                "What the mock answers to `{id}` (`{method} {path}`): the \
-                             `then` of `MockServerExt::{id}`."
-                            )
-                        }
+                        let (what, must, side) = match when {
+                            true => ("a request of", " must match", "when"),
+                            false => ("the mock answers to", "", "then"),
+                        };
+                        format!(
+                            "What {what} `{id}` (`{method} {path}`){must}: the `{side}` of \
+                             `MockServerExt::{id}`."
+                        )
                     })
                 }
                 _ => None,
@@ -276,12 +273,9 @@ impl VisitMut for Fill<'_> {
             &self.owner,
         ) {
             let name = ident.unraw().to_string();
-            let text = match self.place {
-                Place::Types => property_description(self.spec, owner, &name),
-                _ => None,
-            };
-            let what = format!("{owner}.{name}");
-            self.fill(&mut field.attrs, &what, text);
+            let in_types = self.place == Place::Types;
+            let text = in_types.then(|| property_description(self.spec, owner, &name));
+            self.fill(&mut field.attrs, &format!("{owner}.{name}"), text.flatten());
         }
     }
 

@@ -3,7 +3,7 @@
 //! disagree on a host. `src/environment.rs` adds parsing and display on top of `ALL` and
 //! `name()`.
 
-use super::analysis::pascal_case;
+use super::analysis::{is_lower_name, pascal_case};
 
 /// One of the spec's `servers`, as a variant of the client's `Environment`.
 pub struct Server {
@@ -22,11 +22,7 @@ pub fn servers(spec: &openapiv3::OpenAPI) -> Result<Vec<Server>, String> {
             .get("x-environment")
             .and_then(|v| v.as_str())
             .ok_or_else(|| format!("servers[{i}] ({}) has no `x-environment` name", server.url))?;
-        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !valid || out.iter().any(|s| s.name == name) {
+        if !is_lower_name(name, '-') || out.iter().any(|s| s.name == name) {
             return Err(format!(
                 "servers[{i}]: `x-environment: {name}` must be a unique kebab-case name"
             ));

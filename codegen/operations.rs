@@ -69,15 +69,7 @@ pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
 /// naming an operation of the spec whose success type `send()` returns, right after the
 /// request is built.
 pub fn add_calls(file: &mut syn::File, operations: &[Operation]) -> Result<usize, String> {
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .map(|(_, items)| items)
-        .ok_or("progenitor's output has no `builder` module")?;
+    let builder = super::module_mut(file, "builder")?;
     let mut added = 0;
     let mut errors = Vec::new();
     for item in builder.iter_mut() {

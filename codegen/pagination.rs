@@ -2,7 +2,7 @@
 //! `stream()` on the request builder of every list operation, thin calls into the
 //! hand-written `src/pagination.rs`.
 
-use super::analysis::{is_snake_identifier, operations, pascal_case, schema_ref_name};
+use super::analysis::{is_lower_name, operations, pascal_case, schema_ref_name};
 use quote::format_ident;
 
 /// A list operation whose pages the client can follow: a `page` query parameter and a success
@@ -27,7 +27,7 @@ pub fn lists(spec: &openapiv3::OpenAPI) -> Result<Vec<PaginatedList>, String> {
     for op in operations(spec)?.into_iter().filter(|op| op.paginated) {
         let at = format!("{} ({} {})", op.id, op.method, op.path);
         let (items_field, item_type) = list_shape(spec, &at, &op.success_type)?;
-        if !is_snake_identifier(&op.id) || !is_snake_identifier(&items_field) {
+        if !is_lower_name(&op.id, '_') || !is_lower_name(&items_field, '_') {
             return Err(format!(
                 "{at}: `{}` and `{items_field}` must be snake_case identifiers",
                 op.id

@@ -62,11 +62,7 @@ pub struct Release {
 
 pub fn parse_released(text: &str) -> Result<Release, String> {
     let value = |key: &str| {
-        text.lines()
-            .filter(|l| !l.trim_start().starts_with('#'))
-            .filter_map(|l| l.split_once('='))
-            .find(|(k, _)| k.trim() == key)
-            .map(|(_, v)| v.trim().trim_matches('"').to_string())
+        value_of(text, key)
             .filter(|v| !v.is_empty())
             .ok_or(format!("{RELEASED}: no `{key} = ...` line"))
     };
@@ -176,11 +172,13 @@ fn git_show(root: &Path, commit: &str, file: &str) -> Result<String, String> {
 pub fn crate_version(manifest: &str) -> Option<String> {
     let tables = format!("\n{manifest}");
     let package = tables.split("\n[").find(|t| t.starts_with("package]"))?;
-    let (_, value) = package
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .find(|(key, _)| key.trim() == "version")?;
-    Some(value.trim().trim_matches('"').to_string())
+    value_of(package, "version")
+}
+
+/// The value of the first `key = value` line of `text`, unquoted (a `#` line is a comment).
+fn value_of(text: &str, key: &str) -> Option<String> {
+    let line = regex::Regex::new(&format!(r"(?m)^[ \t]*{key}[ \t]*=(.*)$")).expect("a valid regex");
+    Some(line.captures(text)?[1].trim().trim_matches('"').to_string())
 }
 
 fn print_changes(changes: &[Change]) {
@@ -415,23 +413,9 @@ fn changelog_section(changelog: &str, version: &str) -> Option<String> {
 }
 
 /// Top-level bullets (`- ` or `* ` at the start of a line) with their continuation lines.
-fn bullets(section: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut open = false;
-    for line in section.lines() {
-        if line.starts_with("- ") || line.starts_with("* ") {
-            out.push(line.to_string());
-            open = true;
-        } else if open && (line.starts_with(' ') || line.starts_with('\t')) {
-            if let Some(last) = out.last_mut() {
-                last.push('\n');
-                last.push_str(line);
-            }
-        } else {
-            open = false;
-        }
-    }
-    out
+fn bullets(section: &str) -> Vec<&str> {
+    let bullet = regex::Regex::new(r"(?m)^[-*] .*(\n[ \t].*)*").expect("a valid regex");
+    bullet.find_iter(section).map(|m| m.as_str()).collect()
 }
 
 fn names(bullet: &str, change: &Change) -> bool {

@@ -9,7 +9,7 @@
 //! looks for is written here, from the spec, into `expected.json` beside the page.
 
 use crate::spec::{self, str_at};
-use crate::validate::METHODS;
+use crate::validate::index;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -92,29 +92,26 @@ fn build(root: &Path, options: &Options) -> Result<PathBuf, String> {
 /// that holds its route, the servers, and the bearer scheme.
 pub fn expected(doc: &Value) -> Result<Value, String> {
     let mut operations = Vec::new();
-    let paths = doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or("the spec has no paths")?;
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let id =
-                str_at(op, "/operationId").ok_or(format!("{method} {path}: no operationId"))?;
-            let responses: Vec<&String> = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .map(|r| r.keys().collect())
-                .unwrap_or_default();
-            operations.push(json!({
-                "operationId": id,
-                "tag": str_at(op, "/tags/0").ok_or(format!("{id}: no tag"))?,
-                "method": method,
-                "path": path,
-                "summary": str_at(op, "/summary").ok_or(format!("{id}: no summary"))?,
-                "responses": responses,
-            }));
-        }
+    for op in index(doc).operations {
+        let id =
+            str_at(op.value, "/operationId").ok_or(format!("{}: no operationId", op.label()))?;
+        let responses: Vec<&String> = op
+            .value
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.keys().collect())
+            .unwrap_or_default();
+        operations.push(json!({
+            "operationId": id,
+            "tag": str_at(op.value, "/tags/0").ok_or(format!("{id}: no tag"))?,
+            "method": op.method,
+            "path": op.path,
+            "summary": str_at(op.value, "/summary").ok_or(format!("{id}: no summary"))?,
+            "responses": responses,
+        }));
+    }
+    if operations.is_empty() {
+        return Err("the spec has no operations".into());
     }
     let servers: Vec<&str> = doc
         .get("servers")
@@ -147,9 +144,8 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
 /// Opens the page in headless Chromium through the pinned playwright-core.
 fn check(root: &Path, page: &Path, out: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let chromium = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let chromium =
+        PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or("/usr/bin/chromium".into()));
     if !chromium.exists() {
         return Err(format!(
             "no Chromium at {} (set CHROMIUM to another path, or install it: \

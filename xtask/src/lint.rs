@@ -90,21 +90,15 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
                 println!("{text}");
             }
         }
-        let counts = SEVERITIES.map(|s| findings.iter().filter(|f| f.severity == s).count());
-        let version = tool_command(&exe).arg("--version").output().ok();
-        let version = version.as_ref().map(|o| String::from_utf8_lossy(&o.stdout));
-        println!(
-            "{tool} {}: {} errors, {} warnings, {} infos, {} hints",
-            version
-                .as_deref()
-                .and_then(|v| v.lines().last())
-                .unwrap_or("?")
-                .trim(),
-            counts[0],
-            counts[1],
-            counts[2],
-            counts[3]
-        );
+        let counts = SEVERITIES.map(|s| {
+            let count = findings.iter().filter(|f| f.severity == s).count();
+            format!("{count} {s}s")
+        });
+        let version = tool_command(&exe).arg("--version").output();
+        let version = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        let version = version.unwrap_or_default();
+        let version = version.lines().last().unwrap_or("?").trim();
+        println!("{tool} {version}: {}", counts.join(", "));
     }
     if failed {
         ExitCode::FAILURE

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use regex::Regex;
 use serde_json::Value;
 
 use crate::{spec, validate::examples::strict_problems};
@@ -165,47 +166,30 @@ fn check(root: &Path, dir: &Path) -> Result<bool, String> {
 }
 
 /// The examples of a page of the manual, with the line each starts on.
-fn examples(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut block: Option<(usize, &str, Vec<&str>)> = None;
-    for (i, line) in text.lines().enumerate() {
-        match &mut block {
-            None => {
-                let fence = line.trim_end();
-                if fence == "```json" || fence == "```shell" {
-                    block = Some((i + 2, &fence[3..], Vec::new()));
-                }
-            }
-            Some((start, kind, lines)) => {
-                if !line.starts_with("```") {
-                    lines.push(line);
-                    continue;
-                }
-                let body = lines.join("\n");
-                if *kind == "json" {
-                    out.push((*start, body));
-                } else if let Some(at) = body.find("-d '") {
-                    let sent = &body[at + 4..];
-                    let sent = sent.rfind('\'').map_or(sent, |end| &sent[..end]);
-                    out.push((*start, sent.to_string()));
-                }
-                block = None;
-            }
+fn examples(text: &str) -> Vec<(usize, &str)> {
+    let block =
+        Regex::new(r"(?m)^```(json|shell)[ \t\r]*\n((?s:.*?))\n?^```").expect("a valid regex");
+    let examples = block.captures_iter(text).filter_map(|fenced| {
+        let body = fenced.get(2)?;
+        let line = text[..body.start()].lines().count() + 1;
+        if &fenced[1] == "json" {
+            return Some((line, body.as_str()));
         }
-    }
-    out
+        let sent = body.as_str().split_once("-d '")?.1;
+        Some((line, sent.rfind('\'').map_or(sent, |end| &sent[..end])))
+    });
+    examples.collect()
 }
 
 /// The schema of an operation's JSON request body (`request`) or of its answer with status
 /// `what`, `$ref`s to components followed.
 fn schema_of(doc: &Value, operation: &str, what: &str) -> Option<Value> {
-    let op = doc
-        .get("paths")?
-        .as_object()?
-        .values()
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation))?;
+    let index = crate::validate::index(doc);
+    let op = index
+        .operations
+        .iter()
+        .find(|op| op.label() == operation)?
+        .value;
     let body = if what == "request" {
         op.get("requestBody")?
     } else {
@@ -254,7 +238,7 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].0, 3);
         assert_eq!(
-            serde_json::from_str::<Value>(&found[0].1).ok(),
+            serde_json::from_str::<Value>(found[0].1).ok(),
             Some(serde_json::json!({"a": 1}))
         );
         assert_eq!(found[1].1, "{\"b\": 2}");

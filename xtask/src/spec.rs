@@ -100,24 +100,8 @@ fn duplicate_line(text: &str, line: usize, column: usize, key: &str) -> Option<u
 /// serde_norway writes the position into its messages (" at line L column C"); the position
 /// is reported apart.
 pub fn strip_location(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let line_len = digits(after);
-        let tail = &after[line_len..];
-        match tail.strip_prefix(" column ") {
-            Some(col) if line_len > 0 && digits(col) > 0 => rest = &col[digits(col)..],
-            _ => {
-                out.push_str(" at line ");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let position = regex::Regex::new(r" at line [0-9]+ column [0-9]+").expect("a valid regex");
+    position.replace_all(message, "").into_owned()
 }
 
 /// The 1-based line of the first top-level `key:` in the text, for problems that the parser

@@ -50,6 +50,6 @@ pub fn check(text: &str, doc: &Value, problems: &mut Vec<Problem>) -> bool {
 }
 
 fn is_3_0_version(v: &str) -> bool {
-    v.strip_prefix("3.0.")
-        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+    let version = regex::Regex::new(r"^3\.0\.[0-9]+$").expect("a valid regex");
+    version.is_match(v)
 }

@@ -13,7 +13,7 @@ mod servers;
 mod shared_errors;
 mod walk;
 
-pub use walk::METHODS;
+pub use walk::index;
 
 use crate::spec;
 use serde_json::Value;

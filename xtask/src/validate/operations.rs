@@ -23,12 +23,8 @@ pub fn check(index: &Index<'_>, problems: &mut Vec<Problem>) {
 }
 
 fn is_snake_case(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.split('_').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    let snake = regex::Regex::new("^[a-z][a-z0-9]*(_[a-z0-9]+)*$").expect("a valid regex");
+    snake.is_match(id)
 }
 
 #[cfg(test)]

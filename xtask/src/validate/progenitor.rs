@@ -5,7 +5,7 @@ use super::walk::Index;
 use super::{schema_identity, schema_label, Problem};
 use crate::codegen::HANDWRITTEN_EXTENSION as HANDWRITTEN;
 use crate::spec;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Request media types progenitor can send (`BodyContentType` in progenitor-impl).
@@ -49,6 +49,13 @@ impl Body {
     }
 }
 
+fn has_encoding(media: &Value) -> bool {
+    media
+        .get("encoding")
+        .and_then(Value::as_object)
+        .is_some_and(|e| !e.is_empty())
+}
+
 fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.starts_with("application/json;")
 }
@@ -58,17 +65,12 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         let label = op.label();
         let mut problem = |message: String| problems.push(Problem::new(label.as_str(), message));
 
-        let empty = Map::new();
-        let responses = op
-            .value
-            .get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let responses = op.value.get("responses").and_then(Value::as_object);
         let mut success: BTreeMap<Body, Vec<&str>> = BTreeMap::new();
         let mut errors: BTreeMap<Body, Vec<&str>> = BTreeMap::new();
         let mut has_default = false;
         let mut typed_success: Vec<&str> = Vec::new();
-        for (key, response) in responses {
+        for (key, response) in responses.into_iter().flatten() {
             // A key that is not a status is rule 1's (progenitor's own model) and the linters'.
             let Some((is_success, is_error)) = classes(key) else {
                 continue;
@@ -152,11 +154,7 @@ fn body(response: &Value, status: &str, is_error: bool, problem: &mut impl FnMut
              which decodes the JSON one only"
         ));
     }
-    if json
-        .get("encoding")
-        .and_then(Value::as_object)
-        .is_some_and(|e| !e.is_empty())
-    {
+    if has_encoding(json) {
         problem(format!(
             "response {status}: `{media}` has an `encoding`, which progenitor does not support"
         ));
@@ -212,10 +210,7 @@ fn request_body(body: &Value, handwritten: Option<&Value>, problem: &mut impl Fn
         if m.get("schema").is_none() {
             problem(format!("request body `{media}` has no schema"));
         }
-        if m.get("encoding")
-            .and_then(Value::as_object)
-            .is_some_and(|e| !e.is_empty())
-        {
+        if has_encoding(m) {
             problem(format!(
                 "request body `{media}` has an `encoding`, which progenitor does not support"
             ));

@@ -6,16 +6,14 @@
 
 use super::walk::Index;
 use super::Problem;
+use crate::codegen::is_lower_name;
 use serde_json::{json, Value};
 
 pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
-    let servers: &[Value] = doc
-        .get("servers")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice);
+    let servers = doc.get("servers").and_then(Value::as_array);
     let mut names: Vec<&str> = Vec::new();
     let mut urls: Vec<&str> = Vec::new();
-    for (i, server) in servers.iter().enumerate() {
+    for (i, server) in servers.into_iter().flatten().enumerate() {
         let text = |key: &str| {
             server
                 .get(key)
@@ -47,7 +45,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
                 "missing: name the server (kebab-case), the name `SECURITIES_ENV` takes and \
                  the client's `Environment` variant is made from",
             )),
-            Some(name) if !is_kebab(name) || names.contains(&name) => {
+            Some(name) if !is_lower_name(name, '-') || names.contains(&name) => {
                 problems.push(Problem::new(
                     at("x-environment"),
                     format!("`{name}` must be a kebab-case name that no other server has"),
@@ -97,12 +95,4 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
             ));
         }
     }
-}
-
-/// A name codegen/environments.rs turns into a variant: `api-staging`, `production`.
-fn is_kebab(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }

@@ -32,17 +32,8 @@ use Shape::*;
 /// The objects each kind of object holds, by key: OpenAPI 3.0's nesting.
 fn children(kind: Kind) -> &'static [(&'static str, Shape, Kind)] {
     match kind {
-        PathItem => &[
-            ("parameters", List, Parameter),
-            ("get", One, Operation),
-            ("put", One, Operation),
-            ("post", One, Operation),
-            ("delete", One, Operation),
-            ("options", One, Operation),
-            ("head", One, Operation),
-            ("patch", One, Operation),
-            ("trace", One, Operation),
-        ],
+        // Its operations, under `METHODS`, are visited by `index`.
+        PathItem => &[("parameters", List, Parameter)],
         Operation => &[
             ("parameters", List, Parameter),
             ("requestBody", One, RequestBody),
@@ -129,7 +120,7 @@ pub struct Index<'a> {
     pub refs: Vec<Node<'a>>,
 }
 
-pub const METHODS: [&str; 8] = [
+const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -137,12 +128,14 @@ pub fn index(doc: &Value) -> Index<'_> {
     let mut index = Index::default();
     let paths = doc.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
-        visit(&mut index, PathItem, join("/paths", path), item);
+        let at = join("/paths", path);
+        visit(&mut index, PathItem, at.clone(), item);
         if item.get("$ref").is_some() {
             continue;
         }
         for method in METHODS {
             if let Some(value) = item.get(method) {
+                visit(&mut index, Kind::Operation, join(&at, method), value);
                 index.operations.push(Operation {
                     path,
                     method,
