@@ -24,35 +24,19 @@ struct Finding {
 
 const SEVERITIES: [&str; 4] = ["error", "warning", "info", "hint"];
 
+/// Each linter's arguments, before the spec's path.
+const SPECTRAL: &str = "lint --quiet --ruleset .spectral.yaml --format json --fail-severity hint";
+const REDOCLY: &str = "lint --config redocly.yaml --format json";
+
 /// Reads a linter's JSON report.
 type Reader = fn(&Value) -> Option<Vec<Finding>>;
 
 /// Lints the spec at `path`, named `name` in the findings.
 pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let path = path.to_string_lossy();
-    let spectral_args = [
-        "lint",
-        "--quiet",
-        "--ruleset",
-        ".spectral.yaml",
-        "--format",
-        "json",
-        "--fail-severity",
-        "hint",
-        &path,
-    ];
-    let redocly_args = [
-        "lint",
-        "--config",
-        "redocly.yaml",
-        "--format",
-        "json",
-        &path,
-    ];
-    let tools: [(&str, &[&str], Reader); 2] = [
-        ("spectral", &spectral_args, spectral),
-        ("redocly", &redocly_args, redocly),
+    let tools: [(&str, &str, Reader); 2] = [
+        ("spectral", SPECTRAL, spectral),
+        ("redocly", REDOCLY, redocly),
     ];
     let mut failed = false;
     for (tool, args, read) in tools {
@@ -66,7 +50,7 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
             }
             continue;
         };
-        let findings = run_json(root, &exe, args)
+        let findings = run_json(root, &exe, args, &path)
             .and_then(|report| read(&report).ok_or(format!("unexpected report: {report}")));
         let findings = match findings {
             Ok(findings) => findings,
@@ -120,9 +104,10 @@ pub fn tool_command(exe: &Path) -> Command {
 
 /// Runs a linter that prints JSON on stdout; its exit code only says whether it found
 /// something, so a failure is when no JSON comes out.
-fn run_json(root: &Path, exe: &Path, args: &[&str]) -> Result<Value, String> {
+fn run_json(root: &Path, exe: &Path, args: &str, spec: &Path) -> Result<Value, String> {
     let output = tool_command(exe)
-        .args(args)
+        .args(args.split(' '))
+        .arg(spec)
         .current_dir(root)
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
