@@ -46,16 +46,12 @@ pub fn find(spec: &openapiv3::OpenAPI) -> Vec<OpenEnum> {
 /// the `types` module: the wire value of a known variant is its spec value, any other string is
 /// `Unknown`.
 pub fn items(e: &OpenEnum) -> Result<Vec<syn::Item>, String> {
-    let ident = |text: &str| {
-        syn::parse_str::<syn::Ident>(text).map_err(|_| {
-            format!(
-                "open enum {}: `{text}` is not usable as a Rust name",
-                e.name
-            )
-        })
-    };
-    let name = ident(&e.name)?;
     let name_text = &e.name;
+    let ident = |text: &str| {
+        syn::parse_str::<syn::Ident>(text)
+            .map_err(|_| format!("open enum {name_text}: `{text}` is not usable as a Rust name"))
+    };
+    let name = ident(name_text)?;
     let values = &e.values;
     let variants = values
         .iter()
