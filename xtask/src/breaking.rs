@@ -183,15 +183,10 @@ fn value_of(text: &str, key: &str) -> Option<String> {
 
 fn print_changes(changes: &[Change]) {
     for c in changes {
-        let name = c
-            .name
-            .as_ref()
-            .map(|n| format!(" `{n}`"))
-            .unwrap_or_default();
-        println!(
-            "breaking: {}{name}: {} [optic: {}]",
-            c.operation, c.message, c.rule
-        );
+        let (operation, message, rule) = (&c.operation, &c.message, &c.rule);
+        let name = c.name.as_ref().map(|n| format!(" `{n}`"));
+        let name = name.unwrap_or_default();
+        println!("breaking: {operation}{name}: {message} [optic: {rule}]");
     }
     println!(
         "breaking: Optic found {} breaking change{}",
