@@ -88,10 +88,7 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         if justified {
             continue;
         }
-        let is_number = matches!(
-            map.get("type").and_then(Value::as_str),
-            Some("integer" | "number")
-        );
+        let is_number = matches!(node.value["type"].as_str(), Some("integer" | "number"));
         for key in CONSTRAINTS {
             let Some(value) = map.get(key) else {
                 continue;

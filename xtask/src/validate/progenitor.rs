@@ -50,10 +50,7 @@ impl Body {
 }
 
 fn has_encoding(media: &Value) -> bool {
-    media
-        .get("encoding")
-        .and_then(Value::as_object)
-        .is_some_and(|e| !e.is_empty())
+    media["encoding"].as_object().is_some_and(|e| !e.is_empty())
 }
 
 fn is_json(media_type: &str) -> bool {
@@ -178,11 +175,8 @@ fn request_body(body: &Value, handwritten: Option<&Value>, problem: &mut impl Fn
     // progenitor cannot send multipart bodies: codegen/ leaves the operations marked
     // `x-handwritten` out of progenitor's input, and src/ implements them.
     let handwritten = handwritten.is_some_and(|v| !v.is_null() && v != &Value::Bool(false));
-    if content.len() == 1
-        && content
-            .keys()
-            .all(|media| media.starts_with("multipart/form-data"))
-    {
+    let multipart = content.keys().all(|m| m.starts_with("multipart/form-data"));
+    if content.len() == 1 && multipart {
         if !handwritten {
             problem(format!(
                 "request body `multipart/form-data` is not supported by progenitor: implement \
