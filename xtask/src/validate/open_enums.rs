@@ -27,13 +27,10 @@ fn walk(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                     .as_array()
                     .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
                     .unwrap_or_default();
-                let is_string = map.get("type").and_then(Value::as_str) == Some("string");
+                let is_string = value["type"] == "string";
                 match strings {
                     Some(list) if is_string && !list.is_empty() => {
-                        let mut sorted = list.clone();
-                        sorted.sort_unstable();
-                        sorted.dedup();
-                        if sorted.len() != list.len() {
+                        if (1..list.len()).any(|i| list[..i].contains(&list[i])) {
                             problems
                                 .push(Problem::new(at, "`x-extensible-enum` lists a value twice"));
                         }

@@ -46,9 +46,7 @@ impl<'d> Validator<'d> {
             closed,
             components: Value::Null,
         };
-        let schemas = doc
-            .pointer("/components/schemas")
-            .and_then(Value::as_object);
+        let schemas = doc["components"]["schemas"].as_object();
         let rewritten: Map<String, Value> = schemas
             .into_iter()
             .flatten()
@@ -88,8 +86,7 @@ impl<'d> Validator<'d> {
         if let Some(reference) = spec::reference(schema) {
             let known = reference
                 .strip_prefix(SCHEMAS)
-                .and_then(|name| self.doc.pointer("/components/schemas")?.get(name))
-                .is_some();
+                .is_some_and(|name| self.doc["components"]["schemas"].get(name).is_some());
             return if known {
                 json!({ "$ref": reference })
             } else {
@@ -124,13 +121,13 @@ impl<'d> Validator<'d> {
             };
             out.insert(key.clone(), value);
         }
-        self.openapi_readings(object, &mut out);
+        self.openapi_readings(schema, &mut out);
         Value::Object(out)
     }
 
     /// `nullable`, the integer formats and, when closed, `additionalProperties`.
-    fn openapi_readings(&self, object: &Map<String, Value>, out: &mut Map<String, Value>) {
-        if object.get("nullable") == Some(&Value::Bool(true)) {
+    fn openapi_readings(&self, schema: &Value, out: &mut Map<String, Value>) {
+        if schema["nullable"] == true {
             if let Some(Value::String(ty)) = out.get("type") {
                 let types = json!([ty, "null"]);
                 out.insert("type".into(), types);
@@ -141,10 +138,7 @@ impl<'d> Validator<'d> {
                 }
             }
         }
-        let bounds = match (
-            object.get("type").and_then(Value::as_str),
-            object.get("format").and_then(Value::as_str),
-        ) {
+        let bounds = match (schema["type"].as_str(), schema["format"].as_str()) {
             (Some("integer"), Some("int32")) => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
             (Some("integer"), Some("int64")) => Some((i64::MIN, i64::MAX)),
             _ => None,
