@@ -37,16 +37,13 @@ pub fn adapt(file: &mut syn::File, operations: usize) -> Result<(), String> {
                 if cli.trait_.is_none()
                     && super::type_ident(&cli.self_ty).is_some_and(|name| name == "Cli") =>
             {
-                let mut requests: Vec<syn::ImplItem> = Vec::new();
+                let mut requests = Vec::new();
                 for member in &mut cli.items {
-                    let syn::ImplItem::Fn(execute) = member else {
-                        continue;
-                    };
-                    if let Some(request) = split_execute(execute)? {
-                        requests.push(request);
-                        split += 1;
+                    if let syn::ImplItem::Fn(execute) = member {
+                        requests.extend(split_execute(execute)?);
                     }
                 }
+                split += requests.len();
                 cli.items.extend(requests);
             }
             syn::Item::Trait(config) if config.ident == "CliConfig" => {

@@ -20,11 +20,8 @@ fn doc_attrs(text: &str) -> Vec<syn::Attribute> {
     text.trim_end()
         .lines()
         .map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
+            let line = (!line.is_empty()).then(|| format!(" {line}"));
+            let line = line.unwrap_or_default();
             syn::parse_quote!(#[doc = #line])
         })
         .collect()
