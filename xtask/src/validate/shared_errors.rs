@@ -48,26 +48,20 @@ pub fn check(doc: &Value, index: &Index<'_>, problems: &mut Vec<Problem>) {
         }
     }
     for op in &index.operations {
-        let label = op.label();
-        let responses = op.value.get("responses");
         for (r, code) in &shared {
-            match responses.and_then(|rs| rs.get(*code)) {
-                None => problems.push(Problem::new(
-                    label.as_str(),
-                    format!("response {code} is missing: every operation references the shared error responses"),
-                )),
-                Some(response) => match spec::reference(response) {
-                    Some(found) if found == *r || !found.starts_with(PREFIX) => {}
-                    Some(found) => problems.push(Problem::new(
-                        label.as_str(),
-                        format!("response {code} references {found}, not the shared response {r}"),
-                    )),
-                    None => problems.push(Problem::new(
-                        label.as_str(),
-                        format!("response {code} is written inline: reference the shared response with `$ref: \"{PREFIX}...\"`"),
-                    )),
-                },
-            }
+            let message = match op.value["responses"].get(*code).map(spec::reference) {
+                None => format!(
+                    "response {code} is missing: every operation references the shared error responses"
+                ),
+                Some(None) => format!(
+                    "response {code} is written inline: reference the shared response with `$ref: \"{PREFIX}...\"`"
+                ),
+                Some(Some(found)) if found != *r && found.starts_with(PREFIX) => {
+                    format!("response {code} references {found}, not the shared response {r}")
+                }
+                Some(Some(_)) => continue,
+            };
+            problems.push(Problem::new(op.label(), message));
         }
     }
     // schema identity -> (how to name it, the responses using it)
