@@ -14,6 +14,7 @@
 //!   its prefix to `with_prefix`.
 
 use super::analysis::Operation;
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 
@@ -94,11 +95,9 @@ impl VisitMut for Whens {
         let paths = self.regexes.paths;
         self.regexes.visit_item_impl_mut(block);
         if self.regexes.paths != paths + 1 {
-            let name = quote::ToTokens::to_token_stream(&block.self_ty);
-            self.errors.push(format!(
-                "{} path regexes in `{name}`",
-                self.regexes.paths - paths
-            ));
+            let (found, name) = (self.regexes.paths - paths, block.self_ty.to_token_stream());
+            self.errors
+                .push(format!("{found} path regexes in `{name}`"));
         }
     }
 }

@@ -11,22 +11,19 @@ pub fn check(index: &Index<'_>, problems: &mut Vec<Problem>) {
         let Some(reference) = spec::reference(node.value) else {
             continue;
         };
-        if node.kind == Kind::PathItem {
-            problems.push(Problem::new(
-                node.at.as_str(),
-                format!(
-                    "the path item is a `$ref` ({reference}); progenitor rejects path-level \
-                     references: write the path item inline"
-                ),
-            ));
+        let message = if node.kind == Kind::PathItem {
+            format!(
+                "the path item is a `$ref` ({reference}); progenitor rejects path-level \
+                 references: write the path item inline"
+            )
         } else if !reference.starts_with('#') {
-            problems.push(Problem::new(
-                node.at.as_str(),
-                format!(
-                    "`$ref: {reference}` points outside this document; the spec must be one \
-                     self-contained file"
-                ),
-            ));
-        }
+            format!(
+                "`$ref: {reference}` points outside this document; the spec must be one \
+                 self-contained file"
+            )
+        } else {
+            continue;
+        };
+        problems.push(Problem::new(node.at.as_str(), message));
     }
 }
