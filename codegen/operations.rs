@@ -4,24 +4,15 @@
 //! naming the operation and the status, without a search.
 
 use super::analysis::Operation;
+use proc_macro2::Literal;
 use quote::{format_ident, quote, ToTokens};
 
 pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
     let entries = operations.iter().map(|op| {
-        let Operation {
-            id,
-            method,
-            path,
-            success,
-            errors,
-            deprecated,
-            paginated,
-            ..
-        } = op;
-        let success = proc_macro2::Literal::u16_unsuffixed(*success);
-        let errors = errors
-            .iter()
-            .map(|e| proc_macro2::Literal::u16_unsuffixed(*e));
+        let (id, method, path) = (&op.id, &op.method, &op.path);
+        let (deprecated, paginated) = (op.deprecated, op.paginated);
+        let success = Literal::u16_unsuffixed(op.success);
+        let errors = op.errors.iter().map(|&e| Literal::u16_unsuffixed(e));
         quote! {
             crate::Operation {
                 id: #id,
@@ -43,7 +34,7 @@ pub fn items(operations: &[Operation]) -> Vec<syn::Item> {
         if !op.handwritten {
             continue;
         }
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let index = Literal::usize_unsuffixed(index);
         // The hand-written builder in `src/` passes this to `crate::transport::call`.
         let name = format_ident!("{}", op.id.to_ascii_uppercase());
         let doc = format!(" The entry of `{}` in [`OPERATIONS`].", op.id);
@@ -232,7 +223,7 @@ fn split_send(
         " Sends the request and returns the decoded body of the `{}` answer.",
         operations[index].success
     );
-    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    let index = Literal::usize_unsuffixed(index);
     let failures = format!(
         " operation (`{id}`), the HTTP status and the body, and says whether a retry could help."
     );
