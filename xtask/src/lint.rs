@@ -84,11 +84,7 @@ pub fn run(root: &Path, path: &Path, name: &str) -> ExitCode {
         let version = version.lines().last().unwrap_or("?").trim();
         println!("{tool} {version}: {}", counts.join(", "));
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    crate::finish("lint", Ok(!failed))
 }
 
 /// The linter, without update checks nor usage reports: CI reaches no network beyond package

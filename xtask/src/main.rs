@@ -92,10 +92,7 @@ fn in_ci() -> bool {
 /// A tool that `npm ci` installs from the pinned `package.json`.
 fn npm_bin(root: &Path, name: &str) -> Result<PathBuf, String> {
     let exe = root.join("node_modules/.bin").join(name);
-    if exe.exists() {
-        return Ok(exe);
-    }
-    Err(format!(
+    exe.exists().then_some(exe).ok_or(format!(
         "{name} is not installed: run `npm ci` (or `bash scripts/interop.sh setup`) at the \
          repository root"
     ))
@@ -103,14 +100,11 @@ fn npm_bin(root: &Path, name: &str) -> Result<PathBuf, String> {
 
 /// The exit code of a task that passed, failed, or could not run (`Err`, said so).
 fn finish(task: &str, passed: Result<bool, String>) -> ExitCode {
-    match passed {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("{task}: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let passed = passed.unwrap_or_else(|e| {
+        eprintln!("{task}: {e}");
+        false
+    });
+    ExitCode::from(u8::from(!passed))
 }
 
 /// The repository root: xtask's own manifest directory is `<root>/xtask`.
