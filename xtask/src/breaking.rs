@@ -81,10 +81,7 @@ pub fn run(root: &Path) -> ExitCode {
 pub fn run_diff(root: &Path, base: &Path, new: &Path) -> ExitCode {
     // One directory per run: Optic writes its report under a fixed name.
     let work = root.join(format!("target/breaking/diff-{}", std::process::id()));
-    let result = spec::read_json(base).and_then(|base_doc| {
-        let new_doc = spec::read_json(new)?;
-        optic(root, &work, base, new, &base_doc, &new_doc)
-    });
+    let result = optic(root, &work, base, new);
     let _ = std::fs::remove_dir_all(&work);
     let passed = result.map(|changes| {
         print_changes(&changes);
@@ -119,7 +116,7 @@ fn check_release(root: &Path) -> Result<bool, String> {
     let new_file = root.join(spec::DEFAULT_SPEC);
     let base_doc = spec::parse_json(&base_text, &base_file.display().to_string())?;
     let new_doc = spec::parse_json(&read(spec::DEFAULT_SPEC)?, spec::DEFAULT_SPEC)?;
-    let changes = optic(root, &work, &base_file, &new_file, &base_doc, &new_doc)?;
+    let changes = optic(root, &work, &base_file, &new_file)?;
     let commit = release.commit.get(..10).unwrap_or(&release.commit);
     println!(
         "breaking: {spec} against release {} (commit {commit}, `git show {commit}:{spec}`): \
@@ -197,14 +194,8 @@ fn print_changes(changes: &[Change]) {
 
 /// Runs Optic on two files in `work` (its report, `ci-run-details.json`, lands there) and
 /// reads the breaking changes from the report.
-fn optic(
-    root: &Path,
-    work: &Path,
-    base: &Path,
-    new: &Path,
-    base_doc: &Value,
-    new_doc: &Value,
-) -> Result<Vec<Change>, String> {
+fn optic(root: &Path, work: &Path, base: &Path, new: &Path) -> Result<Vec<Change>, String> {
+    let (base_doc, new_doc) = (spec::read_json(base)?, spec::read_json(new)?);
     let exe = crate::npm_bin(root, "optic")?;
     std::fs::create_dir_all(work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let report = work.join("ci-run-details.json");
@@ -244,7 +235,7 @@ fn optic(
         .filter_map(|c| c["comparison"]["results"].as_array())
         .flatten()
         .collect();
-    Ok(changes(&results, base_doc, new_doc))
+    Ok(changes(&results, &base_doc, &new_doc))
 }
 
 /// The breaking changes among Optic's check results: failed, not exempted, of severity error,
