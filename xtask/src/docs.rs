@@ -95,12 +95,8 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
     for op in index(doc).operations {
         let id =
             str_at(op.value, "/operationId").ok_or(format!("{}: no operationId", op.label()))?;
-        let responses: Vec<&String> = op
-            .value
-            .get("responses")
-            .and_then(Value::as_object)
-            .map(|r| r.keys().collect())
-            .unwrap_or_default();
+        let responses = op.value["responses"].as_object().into_iter().flatten();
+        let responses: Vec<&String> = responses.map(|(status, _)| status).collect();
         operations.push(json!({
             "operationId": id,
             "tag": str_at(op.value, "/tags/0").ok_or(format!("{id}: no tag"))?,
@@ -113,23 +109,14 @@ pub fn expected(doc: &Value) -> Result<Value, String> {
     if operations.is_empty() {
         return Err("the spec has no operations".into());
     }
-    let servers: Vec<&str> = doc
-        .get("servers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| str_at(s, "/url"))
-        .collect();
-    let (scheme, _) = doc
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(_, s)| {
-            str_at(s, "/type") == Some("http")
-                && str_at(s, "/scheme").is_some_and(|v| v.eq_ignore_ascii_case("bearer"))
-        })
-        .ok_or("the spec has no http bearer security scheme")?;
+    let servers = doc["servers"].as_array().into_iter().flatten();
+    let servers: Vec<&str> = servers.filter_map(|s| str_at(s, "/url")).collect();
+    let schemes = doc["components"]["securitySchemes"].as_object();
+    let bearer = schemes.into_iter().flatten().find(|(_, s)| {
+        str_at(s, "/type") == Some("http")
+            && str_at(s, "/scheme").is_some_and(|v| v.eq_ignore_ascii_case("bearer"))
+    });
+    let (scheme, _) = bearer.ok_or("the spec has no http bearer security scheme")?;
     Ok(json!({
         "title": str_at(doc, "/info/title").unwrap_or_default(),
         "servers": servers,
