@@ -9,6 +9,7 @@ mod environment;
 mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod once;
 pub mod pagination;
 mod path;
 mod retry;
@@ -28,6 +29,7 @@ pub use client::{
 };
 pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY, MAX_ERROR_TEXT};
 pub use generated::{builder, types, Client, Environment, OPERATIONS};
+pub use once::{Once, OnceMode};
 /// progenitor's error, returned by `send()`; [`Error`] (returned by `call()`) is the one to use.
 pub use progenitor_client::Error as SendError;
 pub use progenitor_client::ResponseValue;

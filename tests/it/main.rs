@@ -3,7 +3,7 @@
 //! (`resources`) and the multipart upload (`upload`); then the suites that sweep the whole API
 //! with the same calls (`no_panic`, `pagination`, `prism`), the spec's conformance to the
 //! manual (`spec`), those of the client's behaviour (`client`, `faults`, `observability`,
-//! `request_path`), the `mock` helpers and the `cli` binary (with their features).
+//! `once`, `request_path`), the `mock` helpers and the `cli` binary (with their features).
 //!
 //! `cargo test --test it <filter>` runs a part (`operations::`, `pagination::`, ...); the
 //! Prism suite is ignored unless asked for: `cargo test --test it -- --ignored prism::`.
@@ -28,6 +28,7 @@ mod client;
 mod faults;
 mod generated_snapshot;
 mod observability;
+mod once;
 mod request_path;
 
 #[cfg(feature = "cli")]

@@ -1,0 +1,178 @@
+//! Creates that happen once (`create_proposal_once`, `create_assignment_once`), against a
+//! server on 127.0.0.1 that loses answers: what the caller gets, and which requests were sent.
+
+use std::time::Duration;
+
+use securities_api::{types, Client, ErrorKind, Once, OnceMode, RetryPolicy};
+
+use crate::common::raw::{RawServer, Received, Reply};
+use crate::common::{request_body, success_example};
+
+fn client(server: &RawServer) -> Client {
+    Client::builder()
+        .token("once-token")
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("client")
+}
+
+fn proposal() -> types::NewProposalRequest {
+    request_body("create_proposal")
+}
+
+/// The proposal the server holds once created.
+fn created() -> Reply {
+    let (status, body) = success_example("create_proposal");
+    Reply::json(status, &body)
+}
+
+fn found() -> Reply {
+    Reply::json(200, &success_example("get_proposal_by_number").1)
+}
+
+fn not_found() -> Reply {
+    Reply::json(404, &serde_json::json!({"error": "Not found"}))
+}
+
+/// What the server received, as `METHOD path` lines.
+fn sent(server: &RawServer) -> Vec<String> {
+    let number = proposal().proposal.number;
+    server
+        .received()
+        .iter()
+        .map(|r: &Received| format!("{} {}", r.method, r.target).replace(&number, "{number}"))
+        .collect()
+}
+
+const POST: &str = "POST /v1/proposals";
+const LOOK_UP: &str = "GET /v1/proposals/bynumber/{number}";
+
+#[tokio::test]
+async fn an_answer_lost_after_the_create_is_found_by_its_number() {
+    // The first POST is carried out, then its connection dies before the answer.
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::ResetBeforeHead,
+        _ => found(),
+    })
+    .await;
+    let outcome = client(&server)
+        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+        .await
+        .expect("settled");
+    assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
+    assert_eq!(sent(&server), [POST, LOOK_UP]);
+}
+
+#[tokio::test]
+async fn a_gateway_error_then_not_found_sends_again() {
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::json(502, &serde_json::json!({})),
+        1 => not_found(),
+        _ => created(),
+    })
+    .await;
+    let outcome = client(&server)
+        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+        .await
+        .expect("created");
+    assert!(outcome.was_created(), "{outcome:?}");
+    assert_eq!(sent(&server), [POST, LOOK_UP, POST]);
+}
+
+#[tokio::test]
+async fn a_timeout_then_a_refusal_is_the_first_attempt_found() {
+    // The first POST times out but lands late; the lookup still misses it; the second POST is
+    // refused (the number is taken), and a second lookup finds the first attempt's record.
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::Delayed(Duration::from_secs(2), Box::new(created())),
+        1 => not_found(),
+        2 => Reply::json(
+            422,
+            &serde_json::json!({"errors": {"number": ["já existe"]}}),
+        ),
+        _ => found(),
+    })
+    .await;
+    let outcome = client(&server)
+        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+        .await
+        .expect("settled");
+    assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
+    assert_eq!(sent(&server), [POST, LOOK_UP, POST, LOOK_UP]);
+}
+
+#[tokio::test]
+async fn a_refusal_of_a_first_send_is_returned_without_a_lookup() {
+    let server = RawServer::always(Reply::json(
+        422,
+        &serde_json::json!({"errors": ["inválido"]}),
+    ))
+    .await;
+    let error = client(&server)
+        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+        .await
+        .expect_err("422");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(sent(&server), [POST]);
+}
+
+#[tokio::test]
+async fn an_outcome_that_stays_unknown_gives_up_after_three_sends() {
+    let server = RawServer::start(|n, _| match n % 2 {
+        0 => Reply::json(503, &serde_json::json!({})),
+        _ => not_found(),
+    })
+    .await;
+    let error = client(&server)
+        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+        .await
+        .expect_err("503");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(sent(&server), [POST, LOOK_UP, POST, LOOK_UP, POST, LOOK_UP]);
+}
+
+#[tokio::test]
+async fn look_up_first_creates_only_what_is_missing() {
+    let there = RawServer::always(found()).await;
+    let outcome = client(&there)
+        .create_proposal_once(proposal(), OnceMode::LookUpFirst)
+        .await
+        .expect("found");
+    assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
+    assert_eq!(sent(&there), [LOOK_UP]);
+
+    let missing = RawServer::start(|n, _| if n == 0 { not_found() } else { created() }).await;
+    let outcome = client(&missing)
+        .create_proposal_once(proposal(), OnceMode::LookUpFirst)
+        .await
+        .expect("created");
+    assert!(outcome.was_created(), "{outcome:?}");
+    assert_eq!(sent(&missing), [LOOK_UP, POST]);
+}
+
+#[tokio::test]
+async fn an_assignment_is_looked_up_by_its_own_number() {
+    let body: types::NewAssignmentRequest = request_body("create_assignment");
+    let number = body.assignment.number.clone();
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::ResetBeforeHead,
+        _ => Reply::json(200, &success_example("get_assignment_by_number").1),
+    })
+    .await;
+    let outcome = client(&server)
+        .create_assignment_once(body, OnceMode::CreateFirst)
+        .await
+        .expect("settled");
+    assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
+    let targets: Vec<String> = server.received().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/assignments".to_string(),
+            format!("/v1/assignments/bynumber/{number}")
+        ]
+    );
+}
