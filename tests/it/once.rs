@@ -176,3 +176,104 @@ async fn an_assignment_is_looked_up_by_its_own_number() {
         ]
     );
 }
+
+/// At volume, against the fake's rules: 200 creates (`ONCE_CREATES` for another number: the
+/// benchmark's 1,000), 16 at a time, every 5th commit losing its answer and every 7th
+/// answering 502 after the commit. Exactly as many records as creates, none twice, no error
+/// for a record that exists, and one `Found` per faulted commit.
+#[tokio::test]
+async fn creates_with_lost_answers_make_one_record_each() {
+    use crate::common::fake::{Config, Fake};
+    use futures::StreamExt;
+
+    let creates: usize = std::env::var("ONCE_CREATES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+
+    let fake = Fake::start(Config {
+        lose_every: Some(5),
+        bad_gateway_every: Some(7),
+        ..Config::default()
+    })
+    .await;
+    let client = Client::builder()
+        .token("once-token")
+        .base_url(&fake.url)
+        .build()
+        .expect("client");
+    let started = std::time::Instant::now();
+    let outcomes: Vec<_> = futures::stream::iter(0..creates)
+        .map(|i| {
+            let mut body = proposal();
+            body.proposal.number = format!("CCB-VOL-{i:04}");
+            let client = client.clone();
+            async move {
+                client
+                    .create_proposal_once(body, OnceMode::CreateFirst)
+                    .await
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let errors: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().err().map(ToString::to_string))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let found = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Once::Found(_))))
+        .count();
+    let state = fake.state.lock().expect("state");
+    println!(
+        "{creates} creates: {} records, {} faulted commits, {found} found, {} refused, {} errors, {:?}",
+        state.proposals.len(),
+        state.faulted,
+        state.refused,
+        errors.len(),
+        started.elapsed()
+    );
+    assert_eq!(state.proposals.len(), creates, "one record per number");
+    assert_eq!(
+        state.refused, 0,
+        "no create was sent again for a record that exists"
+    );
+    assert!(state.faulted >= 60, "faults injected: {}", state.faulted);
+    assert_eq!(
+        found, state.faulted,
+        "each faulted commit found by its number"
+    );
+}
+
+/// The fake's limit: 20 requests a second, 60 lookups in a row. The client's retry policy
+/// waits what `Retry-After` says, so every call ends well.
+#[tokio::test]
+async fn a_rate_limit_is_waited_out() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config {
+        limit: Some((20, Duration::from_secs(1))),
+        ..Config::default()
+    })
+    .await;
+    let client = Client::builder()
+        .token("once-token")
+        .base_url(&fake.url)
+        .retry_policy(RetryPolicy::default().max_retries(5))
+        .build()
+        .expect("client");
+    for i in 0..60 {
+        let error = client
+            .get_proposal_by_number()
+            .number(format!("CCB-RL-{i}"))
+            .call()
+            .await
+            .expect_err("the fake holds no proposal");
+        assert!(error.is_not_found(), "{error}");
+    }
+    let state = fake.state.lock().expect("state");
+    assert!(state.limited > 0, "the limit was reached");
+    assert_eq!(state.requests, 60 + state.limited);
+}

@@ -3,6 +3,7 @@
 //! typed round trip legitimately changes (time zones of timestamps, null or empty list versus
 //! absent). The calls of every operation are in [`ops`], written once for every suite.
 
+pub mod fake;
 pub mod ops;
 pub mod raw;
 
