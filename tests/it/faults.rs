@@ -15,13 +15,16 @@ fn client(server: &RawServer, policy: RetryPolicy) -> Client {
 
 /// The same client for any base URL.
 fn client_at(url: &str, policy: RetryPolicy) -> Client {
+    builder(url, policy).build().expect("client")
+}
+
+/// The builder of [`client_at`], for a test that sets more.
+fn builder(url: &str, policy: RetryPolicy) -> securities_api::ClientBuilder {
     Client::builder()
         .token("fault-token")
         .base_url(url)
         .retry_policy(policy)
         .timeout(Duration::from_millis(800))
-        .build()
-        .expect("client")
 }
 
 /// `get_batch` on `server` with the fast policy, which must fail (`why` names the fault).
@@ -1053,9 +1056,7 @@ async fn a_gzip_bomb_ends_in_too_large_at_the_decoded_limit() {
     let limit = 1 << 20;
     let bomb = gzipped(200, "application/json", &vec![b' '; 64 << 20]);
     let server = RawServer::always(bomb).await;
-    let client = Client::builder()
-        .token("fault-token")
-        .base_url(&server.url)
+    let client = builder(&server.url, fast())
         .max_response_bytes(limit)
         .build()
         .expect("client");

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use securities_api::{types, Client, ErrorKind, Once, OnceMode, RetryPolicy};
+use securities_api::{types, Client, Error, ErrorKind, Once, OnceMode, RetryPolicy};
 
 use crate::common::raw::{RawServer, Received, Reply};
 use crate::common::{request_body, success_example};
@@ -20,6 +20,14 @@ fn client(server: &RawServer) -> Client {
 
 fn proposal() -> types::NewProposalRequest {
     request_body("create_proposal")
+}
+
+/// `create_proposal_once` of the example proposal on `server`.
+async fn create_once(
+    server: &RawServer,
+    mode: OnceMode,
+) -> Result<Once<types::ProposalEnvelope>, Error> {
+    client(server).create_proposal_once(proposal(), mode).await
 }
 
 /// The proposal the server holds once created.
@@ -57,8 +65,7 @@ async fn an_answer_lost_after_the_create_is_found_by_its_number() {
         _ => found(),
     })
     .await;
-    let outcome = client(&server)
-        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+    let outcome = create_once(&server, OnceMode::CreateFirst)
         .await
         .expect("settled");
     assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
@@ -73,8 +80,7 @@ async fn a_gateway_error_then_not_found_sends_again() {
         _ => created(),
     })
     .await;
-    let outcome = client(&server)
-        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+    let outcome = create_once(&server, OnceMode::CreateFirst)
         .await
         .expect("created");
     assert!(outcome.was_created(), "{outcome:?}");
@@ -95,8 +101,7 @@ async fn a_timeout_then_a_refusal_is_the_first_attempt_found() {
         _ => found(),
     })
     .await;
-    let outcome = client(&server)
-        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+    let outcome = create_once(&server, OnceMode::CreateFirst)
         .await
         .expect("settled");
     assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
@@ -110,8 +115,7 @@ async fn a_refusal_of_a_first_send_is_returned_without_a_lookup() {
         &serde_json::json!({"errors": ["inválido"]}),
     ))
     .await;
-    let error = client(&server)
-        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+    let error = create_once(&server, OnceMode::CreateFirst)
         .await
         .expect_err("422");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
@@ -125,8 +129,7 @@ async fn an_outcome_that_stays_unknown_gives_up_after_three_sends() {
         _ => not_found(),
     })
     .await;
-    let error = client(&server)
-        .create_proposal_once(proposal(), OnceMode::CreateFirst)
+    let error = create_once(&server, OnceMode::CreateFirst)
         .await
         .expect_err("503");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -137,16 +140,14 @@ async fn an_outcome_that_stays_unknown_gives_up_after_three_sends() {
 #[tokio::test]
 async fn look_up_first_creates_only_what_is_missing() {
     let there = RawServer::always(found()).await;
-    let outcome = client(&there)
-        .create_proposal_once(proposal(), OnceMode::LookUpFirst)
+    let outcome = create_once(&there, OnceMode::LookUpFirst)
         .await
         .expect("found");
     assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
     assert_eq!(sent(&there), [LOOK_UP]);
 
     let missing = RawServer::start(|n, _| if n == 0 { not_found() } else { created() }).await;
-    let outcome = client(&missing)
-        .create_proposal_once(proposal(), OnceMode::LookUpFirst)
+    let outcome = create_once(&missing, OnceMode::LookUpFirst)
         .await
         .expect("created");
     assert!(outcome.was_created(), "{outcome:?}");

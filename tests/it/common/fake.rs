@@ -132,9 +132,10 @@ async fn answer(request: Request<Incoming>, state: &Mutex<State>, config: &Confi
     match (method.as_str(), path.as_str()) {
         ("POST", "/v1/proposals") => create_proposal(&mut state, &body, config),
         ("GET", path) if path.starts_with("/v1/proposals/bynumber/") => {
+            // As the client sent it: every byte but the unreserved ones percent-encoded.
             let number = path.trim_start_matches("/v1/proposals/bynumber/");
-            let number = percent_decode(number);
-            match state.proposals.get(&number) {
+            let number = percent_encoding::percent_decode_str(number).decode_utf8_lossy();
+            match state.proposals.get(number.as_ref()) {
                 Some(record) => reply(200, &json!({ "proposal": record }), None),
                 None => reply(404, &json!({"error": "Not found"}), None),
             }
@@ -177,12 +178,4 @@ fn create_proposal(state: &mut State, body: &[u8], config: &Config) -> Answer {
         return reply(502, &json!({}), None);
     }
     reply(201, &json!({ "proposal": record }), None)
-}
-
-/// The number as the client sent it: percent-decoded (the client encodes every byte but the
-/// unreserved ones).
-fn percent_decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
 }
