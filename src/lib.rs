@@ -7,6 +7,7 @@ mod auth;
 mod client;
 mod environment;
 mod error;
+mod fill;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod once;
@@ -28,6 +29,7 @@ pub use client::{
     DEFAULT_USER_AGENT,
 };
 pub use error::{ConfigError, Error, ErrorKind, MAX_ERROR_BODY, MAX_ERROR_TEXT};
+pub use fill::{FillError, FillOptions, FillOutcome, Filled};
 pub use generated::{builder, types, Client, Environment, OPERATIONS};
 pub use once::{Once, OnceMode};
 /// progenitor's error, returned by `send()`; [`Error`] (returned by `call()`) is the one to use.

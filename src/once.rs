@@ -12,7 +12,7 @@ use std::future::Future;
 use crate::{types, Client, Error, ErrorKind};
 
 /// How many times a create is sent at most while its outcome stays unknown.
-const MAX_SENDS: u32 = 3;
+pub(crate) const MAX_SENDS: u32 = 3;
 
 /// What a create that must happen once found.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,7 +137,7 @@ where
 }
 
 /// Whether the server may have carried out a request that ended in `error`.
-fn outcome_unknown(error: &Error) -> bool {
+pub(crate) fn outcome_unknown(error: &Error) -> bool {
     matches!(
         error.kind(),
         ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::MalformedAnswer

@@ -26,6 +26,7 @@ mod spec;
 // The client's behaviour.
 mod client;
 mod faults;
+mod fill;
 mod generated_snapshot;
 mod observability;
 mod once;
