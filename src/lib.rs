@@ -7,6 +7,7 @@ mod auth;
 mod client;
 mod environment;
 mod error;
+mod limit;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod once;

@@ -27,6 +27,7 @@ mod spec;
 mod client;
 mod faults;
 mod generated_snapshot;
+mod limit;
 mod observability;
 mod once;
 mod request_path;
