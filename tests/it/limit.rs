@@ -190,7 +190,7 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// At volume: `LIMIT_CALLS` lookups (120 unless set; the benchmark's 2,000) from 16 tasks
+/// At volume: `LIMIT_CALLS` lookups (110 unless set; the benchmark's 2,000) from 16 tasks
 /// against the fake allowing `LIMIT_PER_S` (50 unless set; 200) per one-second window, side
 /// by side: the adaptive default, a fixed rate at 90 % of the limit, and the retry policy
 /// alone. Every call of the first two succeeds; the fixed rate gets no 429, the adaptive one
@@ -203,7 +203,7 @@ async fn at_volume_adaptive_fixed_and_retry_policy_alone() {
             .and_then(|n| n.parse().ok())
             .unwrap_or(default)
     };
-    let (calls, per_second) = (env("LIMIT_CALLS", 120), env("LIMIT_PER_S", 50));
+    let (calls, per_second) = (env("LIMIT_CALLS", 110), env("LIMIT_PER_S", 50));
     let per_minute = u32::try_from(per_second * 54).expect("a rate");
     let (adaptive, fixed, plain) = tokio::join!(
         run(per_second, calls, |url| builder(url)
