@@ -1,10 +1,12 @@
 //! Building a [`Client`]: token, environment or base URL, timeouts, user agent.
 
+use std::num::{NonZeroU32, NonZeroUsize};
+use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::ClientInfo;
 
-use crate::{auth::Token, path, Client, ConfigError, Environment, RetryPolicy};
+use crate::{auth::Token, limit::Limiter, path, Client, ConfigError, Environment, RetryPolicy};
 
 /// How long to wait for a TCP and TLS connection before giving up.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,6 +29,8 @@ pub struct Inner {
     pub(crate) base: path::Base,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// The rate limiter, one for the client and all its clones.
+    pub(crate) limiter: Arc<Limiter>,
 }
 
 impl Client {
@@ -72,6 +76,13 @@ impl Client {
     pub fn max_response_bytes(&self) -> usize {
         self.inner.max_response_bytes
     }
+
+    /// The pace the client (with its clones) sends requests at now, in requests per second:
+    /// `None` while unpaced (no fixed rate and no 429 yet). See
+    /// [`ClientBuilder::adaptive_rate_limit`].
+    pub fn sending_rate(&self) -> Option<f64> {
+        self.inner.limiter.rate()
+    }
 }
 
 /// Configuration of a [`Client`]; see [`Client::builder`].
@@ -85,6 +96,9 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    requests_per_minute: Option<NonZeroU32>,
+    adaptive_rate_limit: bool,
+    max_in_flight: Option<NonZeroUsize>,
 }
 
 impl Default for ClientBuilder {
@@ -98,6 +112,9 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            requests_per_minute: None,
+            adaptive_rate_limit: true,
+            max_in_flight: None,
         }
     }
 }
@@ -159,6 +176,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends at most `n` requests per minute, evenly spaced (one every 60/`n` s, no burst),
+    /// counted across the client and all its clones. Unset, the pace is the adaptive one
+    /// alone; set, the adaptive rate still applies under it (the token's budget may be spent
+    /// by another process too) unless [`adaptive_rate_limit(false)`](Self::adaptive_rate_limit).
+    pub fn requests_per_minute(mut self, n: NonZeroU32) -> Self {
+        self.requests_per_minute = Some(n);
+        self
+    }
+
+    /// Whether the client learns from 429s (on unless turned off): the first 429 sets a pace,
+    /// β = 0.7 times the measured send rate, and each later one lowers it again (once per
+    /// congestion: the 429s of requests sent before the last decrease do not count), as the
+    /// AWS SDKs' adaptive retry mode does; each second without a 429 adds back 5 % of the
+    /// rate it was cut from. A 429's `Retry-After` holds back every request of the client and
+    /// its clones until then (at most [`RetryPolicy::max_delay`]), not only the one that got
+    /// it. Before any 429 nothing waits. Off, only the request that got the 429 waits (the
+    /// retry policy's wait) and [`requests_per_minute`](Self::requests_per_minute), if set,
+    /// is the only pace.
+    pub fn adaptive_rate_limit(mut self, on: bool) -> Self {
+        self.adaptive_rate_limit = on;
+        self
+    }
+
+    /// At most `n` requests in flight at once, across the client and all its clones (an
+    /// attempt holds its place until its answer has been read); no cap unless set.
+    pub fn max_in_flight(mut self, n: NonZeroUsize) -> Self {
+        self.max_in_flight = Some(n);
+        self
+    }
+
     /// Makes the client, or says what is wrong with the configuration.
     pub fn build(self) -> Result<Client, ConfigError> {
         let token = self.token.ok_or(ConfigError::MissingToken)?;
@@ -211,6 +258,12 @@ impl ClientBuilder {
             Inner {
                 environment,
                 base,
+                limiter: Arc::new(Limiter::new(
+                    self.requests_per_minute,
+                    self.adaptive_rate_limit,
+                    self.max_in_flight,
+                    self.retry.longest_wait(),
+                )),
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
             },

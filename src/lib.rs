@@ -8,6 +8,7 @@ mod client;
 mod environment;
 mod error;
 mod fill;
+mod limit;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod once;

@@ -80,6 +80,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest single wait: also the longest a `Retry-After` holds the client's requests.
+    pub(crate) fn longest_wait(&self) -> Duration {
+        self.max_delay
+    }
+
     pub(crate) fn is_enabled(&self) -> bool {
         self.max_retries > 0
     }

@@ -8,7 +8,7 @@
 //! two steps through the request hooks (`pre`, `exec`), and gets the answer back as a
 //! `reqwest::Response`, which it reads and decodes itself.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -18,7 +18,7 @@ use crate::{
     client::Inner,
     error::{plain_cause, Incomplete, Problem, MAX_ERROR_BODY},
     path,
-    retry::Failure,
+    retry::{retry_after, Failure},
     Client, Error, Operation,
 };
 
@@ -105,7 +105,8 @@ impl Client {
     }
 
     /// The retry loop of [`answer`](Self::answer): the outcome of the last attempt, and how
-    /// many retries were made.
+    /// many retries were made. Every attempt passes the rate limiter first and holds its pass
+    /// (its place under the in-flight cap) until its answer has been read.
     async fn attempts(
         &self,
         mut request: reqwest::Request,
@@ -113,8 +114,11 @@ impl Client {
         started: Instant,
     ) -> (Result<Answer, Failed>, u32) {
         let policy = &self.inner.retry;
+        let limiter = &self.inner.limiter;
         let method = request.method().clone();
         let mut retries = 0;
+        // The first attempt's clock reading is the call's own.
+        let mut now = started;
         loop {
             // Only requests whose body is in memory can be sent again; all but the upload's are.
             let mut again = if policy.is_enabled() {
@@ -122,9 +126,14 @@ impl Client {
             } else {
                 None
             };
+            let pass = limiter.pass(now).await;
             let failed = match self.client().execute(request).await {
                 Err(error) => Failed::Transport(error),
                 Ok(response) => {
+                    if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                        let asked = retry_after(response.headers(), SystemTime::now());
+                        limiter.throttled(&pass, asked);
+                    }
                     let status = Failure::Status(response.status());
                     let wait = again.as_ref().and_then(|_| {
                         policy.after(&method, status, Some(response.headers()), retries, started)
@@ -136,8 +145,11 @@ impl Client {
                         // Dropped unread: closing the connection is cheaper than draining a
                         // body nobody will look at.
                         drop(response);
+                        drop(pass);
+                        // Ends with the hold a `Retry-After` set: the gate does not add to it.
                         tokio::time::sleep(wait).await;
                         request = next;
+                        now = Instant::now();
                         continue;
                     }
                     match read_answer(response, self.inner.max_response_bytes).await {
@@ -146,6 +158,7 @@ impl Client {
                     }
                 }
             };
+            drop(pass);
             let (failure, status) = match &failed {
                 Failed::Transport(error) => (Failure::of(error), None),
                 Failed::Held(held) => (held.failure, Some(held.status)),
@@ -163,6 +176,7 @@ impl Client {
                     retry_event(operation, retries, status, Some(cause), wait);
                     tokio::time::sleep(wait).await;
                     request = next;
+                    now = Instant::now();
                 }
                 _ => return (Err(failed), retries),
             }

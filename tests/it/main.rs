@@ -28,6 +28,7 @@ mod client;
 mod faults;
 mod fill;
 mod generated_snapshot;
+mod limit;
 mod observability;
 mod once;
 mod request_path;

@@ -122,6 +122,15 @@ async fn spans_and_retry_events() {
         "{text}"
     );
     assert!(text.contains("status=429"), "{text}");
+    // The limiter's: the hold every request keeps, and the first pace.
+    assert!(
+        text.contains("securities_api: holding every request") && text.contains("hold_ms=1000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("securities_api: sending rate lowered") && text.contains("rate_per_s="),
+        "{text}"
+    );
     assert!(
         text.contains("securities_api.request{operation=\"get_batch\" method=GET}"),
         "{text}"
