@@ -30,6 +30,7 @@ mod generated_snapshot;
 mod observability;
 mod once;
 mod request_path;
+mod wait;
 
 #[cfg(feature = "cli")]
 mod cli;
