@@ -46,7 +46,7 @@ pub struct AnyPdf;
 /// read again: the builder [`Client::create_bank_credit_note_once`] hands out, which has no
 /// `file_reader`, since a resend could not replay a stream:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// # async fn run(client: securities_api::Client) {
 /// let stream = tokio::io::empty();
 /// let _ = client

@@ -51,7 +51,8 @@ impl Poll {
         }
     }
 
-    /// The wait before the second call (the first is made at once).
+    /// The wait before the second call (the first is made at once). Every wait is within
+    /// 10 % of its nominal length.
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -85,7 +86,10 @@ impl Poll {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        let deadline = Instant::now() + self.timeout;
+        // A timeout too large for the clock is as good as none.
+        let deadline = Instant::now()
+            .checked_add(self.timeout)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
         let mut interval = self.interval;
         let (mut last, mut last_error, mut calls) = (None, None, 0);
         loop {
@@ -98,14 +102,15 @@ impl Poll {
                 Err(_elapsed) => break,
             }
             // ±10 %, so that clients started together drift apart.
-            let pause = interval.mul_f64(0.9 + fastrand::f64() * 0.2);
-            if Instant::now() + pause >= deadline {
+            let pause = scaled(interval, 0.9 + fastrand::f64() * 0.2);
+            if Instant::now()
+                .checked_add(pause)
+                .is_none_or(|resumed| resumed >= deadline)
+            {
                 break;
             }
             tokio::time::sleep(pause).await;
-            interval = interval
-                .mul_f64(self.factor.max(1.0))
-                .min(self.max_interval);
+            interval = scaled(interval, self.factor.max(1.0)).min(self.max_interval);
         }
         Err(WaitError::TimedOut {
             last,
@@ -115,12 +120,17 @@ impl Poll {
     }
 }
 
+/// `duration` times `factor`, at most `Duration::MAX` (where `mul_f64` would panic).
+fn scaled(duration: Duration, factor: f64) -> Duration {
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
+}
+
 /// Why [`Poll::until`] returned without the state it waited for.
 #[derive(Debug, thiserror::Error)]
 pub enum WaitError<T> {
     /// The deadline passed first.
     #[error(
-        "the state was not reached before the deadline ({calls} calls){}",
+        "the state was not reached before the deadline (calls made: {calls}){}",
         last_error.as_ref().map(|e| format!("; the last call failed: {e}")).unwrap_or_default()
     )]
     TimedOut {
@@ -143,5 +153,35 @@ impl<T> WaitError<T> {
             WaitError::TimedOut { last, .. } => last,
             WaitError::Failed(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_saturates_instead_of_panicking() {
+        assert_eq!(scaled(Duration::MAX, 2.0), Duration::MAX);
+        assert_eq!(scaled(Duration::from_secs(1), f64::INFINITY), Duration::MAX);
+        assert_eq!(scaled(Duration::from_secs(2), 1.5), Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn a_timeout_too_large_for_the_clock_is_no_panic() {
+        let poll = Poll::new(Duration::MAX)
+            .interval(Duration::MAX)
+            .factor(f64::MAX);
+        let mut calls = 0;
+        let reached = poll
+            .until(
+                || {
+                    calls += 1;
+                    std::future::ready(Ok::<_, Error>(calls))
+                },
+                |n| *n == 1,
+            )
+            .await;
+        assert_eq!(reached.ok(), Some(1));
     }
 }
