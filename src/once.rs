@@ -4,8 +4,9 @@
 //! A POST is never retried by the client ([`RetryPolicy`](crate::RetryPolicy)), because a
 //! create whose answer was lost (a timeout, a broken connection, a gateway's 5xx) may have
 //! been carried out. For the records the caller numbers itself and can look up by number
-//! (proposals, assignments and uploaded CCBs), the number tells: it names one record per account, as the
-//! manual's lookups by number imply. That assumption is what this module rests on.
+//! (proposals, assignments and uploaded CCBs), the number tells: it names one record per
+//! account, as the manual's lookups by number imply. That assumption is what this module
+//! rests on.
 
 use std::future::Future;
 

@@ -49,8 +49,9 @@ pub struct AnyPdf;
 /// ```compile_fail,E0599
 /// # async fn run(client: securities_api::Client) {
 /// let stream = tokio::io::empty();
+/// let mode = Default::default();
 /// let _ = client
-///     .create_bank_credit_note_once(|upload| upload.file_reader("a.pdf", stream), Default::default())
+///     .create_bank_credit_note_once(|upload| upload.file_reader("a.pdf", stream), mode)
 ///     .await;
 /// # }
 /// ```

@@ -1,6 +1,6 @@
-//! What the commands that work at volume share (`import-proposals`, and `fill`): input lines
-//! from a file or stdin, one NDJSON outcome per item on stdout, a progress bar on stderr when
-//! it is a terminal, a summary line, the exit code, and Ctrl-C.
+//! What the commands that work at volume share (`import-proposals`, and `fill` to come):
+//! input lines from a file or stdin, one NDJSON outcome per item on stdout, a progress bar on
+//! stderr when it is a terminal, a summary line, the exit code, and Ctrl-C.
 //!
 //! Ctrl-C stops the intake: the items already sent finish and are reported, then the summary
 //! says the run was interrupted and the exit code is 130. A second Ctrl-C ends at once.
@@ -119,7 +119,8 @@ pub async fn report<O: Outcome>(
         let Some(outcome) = outcome else { break };
         *counts.entry(outcome.label()).or_default() += 1;
         all_succeeded &= outcome.succeeded();
-        print_line(&outcome);
+        // The bar steps aside while the line is written, in case stdout is the same terminal.
+        bar.suspend(|| print_line(&outcome));
         bar.inc(1);
         bar.set_message(summary(&counts));
     }
@@ -173,11 +174,11 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     let (bar, template) = match total {
         Some(total) => (
             indicatif::ProgressBar::new(total),
-            "{elapsed_precise} [{wide_bar}] {pos}/{len} {per_sec} {msg}",
+            "{elapsed_precise} [{wide_bar}] {pos}/{len} (eta {eta}) {msg}",
         ),
         None => (
             indicatif::ProgressBar::new_spinner(),
-            "{elapsed_precise} {spinner} {pos} {per_sec} {msg}",
+            "{elapsed_precise} {spinner} {pos} {msg}",
         ),
     };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {

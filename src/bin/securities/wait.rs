@@ -22,14 +22,15 @@ pub fn command() -> Command {
             .ok_or_else(|| format!("{s} is not a positive number of seconds"))
     };
     let options = [
-        arg!(--"until-status" <STATUS> "Wait until the status is this one (repeat for any of several)")
+        arg!(--"until-status" <STATUS> "Wait until the status is one of these (repeatable)")
             .action(clap::ArgAction::Append),
-        arg!(--"while-status" <STATUS> "Wait while the status is this one (repeat for any of several)")
+        arg!(--"while-status" <STATUS> "Wait while the status is one of these (repeatable)")
             .action(clap::ArgAction::Append),
         arg!(--"max-wait" <SECONDS> "Give up after this long")
             .default_value("600")
             .value_parser(seconds),
-        arg!(--interval <SECONDS> "The first wait between two reads; it grows 1.5 times each read, up to 30 s")
+        arg!(--interval <SECONDS>)
+            .help("The first wait between two reads; 1.5 times longer each read, up to 30 s")
             .default_value("2")
             .value_parser(seconds),
     ];
