@@ -124,7 +124,13 @@ async fn the_deadline_returns_the_last_answer_seen() {
     else {
         panic!("{text}");
     };
-    assert_eq!(made as usize, calls(&server).await);
+    // Every call counted reached the server, but the last one, which the deadline may have
+    // dropped before it was received.
+    let received = calls(&server).await;
+    assert!(
+        received == made as usize || received + 1 == made as usize,
+        "{made} calls, {received} received"
+    );
     let last = last.expect("answers were seen");
     assert_eq!(last.batch.status, Some(types::BatchStatus::Checking));
     assert!(text.contains("deadline"), "{text}");
