@@ -17,6 +17,7 @@ mod path;
 mod retry;
 mod transport;
 mod upload;
+mod wait;
 
 /// The client that `build.rs` generates from `openapi/securities-api.yaml` with progenitor.
 #[allow(unused_imports, clippy::all, clippy::pedantic)]
@@ -37,6 +38,8 @@ pub use once::{Once, OnceMode};
 pub use progenitor_client::Error as SendError;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
+pub use upload::{AnyPdf, RereadablePdf};
+pub use wait::{Poll, WaitError};
 
 /// What the spec says of one operation; [`OPERATIONS`] lists them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,12 +4,13 @@
 //! A POST is never retried by the client ([`RetryPolicy`](crate::RetryPolicy)), because a
 //! create whose answer was lost (a timeout, a broken connection, a gateway's 5xx) may have
 //! been carried out. For the records the caller numbers itself and can look up by number
-//! (proposals and assignments), the number tells: it names one record per account, as the
-//! manual's lookups by number imply. That assumption is what this module rests on.
+//! (proposals, assignments and uploaded CCBs), the number tells: it names one record per
+//! account, as the manual's lookups by number imply. That assumption is what this module
+//! rests on.
 
 use std::future::Future;
 
-use crate::{types, Client, Error, ErrorKind};
+use crate::{builder::CreateBankCreditNote, types, Client, Error, ErrorKind, RereadablePdf};
 
 /// How many times a create is sent at most while its outcome stays unknown.
 pub(crate) const MAX_SENDS: u32 = 3;
@@ -83,6 +84,56 @@ impl Client {
             || self.create_assignment().body(body.clone()).call(),
             || {
                 self.get_assignment_by_number()
+                    .number(number.clone())
+                    .call()
+            },
+        )
+        .await
+    }
+
+    /// `create_bank_credit_note` (the upload), at most once per number, looked up with
+    /// `get_bank_credit_note_by_number`; see [`create_proposal_once`](Self::create_proposal_once).
+    ///
+    /// `upload` sets the PDF and the parts on a fresh builder, once per send. That builder
+    /// takes the PDF from bytes or a file only ([`RereadablePdf`]): a stream read by one send
+    /// could not be sent again. The number is the one `upload` sets; without one, nothing is
+    /// sent and the error is of kind [`InvalidRequest`](ErrorKind::InvalidRequest).
+    ///
+    /// ```no_run
+    /// # async fn run(client: securities_api::Client) -> Result<(), securities_api::Error> {
+    /// use securities_api::OnceMode;
+    ///
+    /// let ccb = client
+    ///     .create_bank_credit_note_once(
+    ///         |upload| upload.file_path("CCB-2023-0107.pdf").number("CCB-2023-0107").signed(true),
+    ///         OnceMode::CreateFirst,
+    ///     )
+    ///     .await?
+    ///     .into_inner()
+    ///     .bank_credit_note;
+    /// println!("CCB {} registered", ccb.id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_bank_credit_note_once(
+        &self,
+        upload: impl Fn(
+            CreateBankCreditNote<'_, RereadablePdf>,
+        ) -> CreateBankCreditNote<'_, RereadablePdf>,
+        mode: OnceMode,
+    ) -> Result<Once<types::BankCreditNoteEnvelope>, Error> {
+        let fresh = || upload(CreateBankCreditNote::new(self));
+        let Some(number) = fresh().number_set().map(str::to_string) else {
+            return Err(Error::invalid_request(
+                crate::upload::OP.id,
+                "no number: a create that happens once is looked up by its number".into(),
+            ));
+        };
+        once(
+            mode,
+            || fresh().call(),
+            || {
+                self.get_bank_credit_note_by_number()
                     .number(number.clone())
                     .call()
             },

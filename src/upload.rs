@@ -17,7 +17,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use crate::{types, Client, Error};
 
 /// The operation's entry in `OPERATIONS`: its id, path and success status come from the spec.
-const OP: &crate::Operation = crate::generated::CREATE_BANK_CREDIT_NOTE;
+pub(crate) const OP: &crate::Operation = crate::generated::CREATE_BANK_CREDIT_NOTE;
 /// How much of a file or reader is read at a time while the request is sent.
 const CHUNK: usize = 64 * 1024;
 
@@ -37,6 +37,26 @@ impl std::fmt::Debug for Source {
         }
     }
 }
+
+/// Marks a [`CreateBankCreditNote`] that takes its PDF from any source, a reader included.
+#[derive(Debug)]
+pub struct AnyPdf;
+
+/// Marks a [`CreateBankCreditNote`] that takes its PDF only from bytes or a file, which can be
+/// read again: the builder [`Client::create_bank_credit_note_once`] hands out, which has no
+/// `file_reader`, since a resend could not replay a stream:
+///
+/// ```compile_fail,E0599
+/// # async fn run(client: securities_api::Client) {
+/// let stream = tokio::io::empty();
+/// let mode = Default::default();
+/// let _ = client
+///     .create_bank_credit_note_once(|upload| upload.file_reader("a.pdf", stream), mode)
+///     .await;
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct RereadablePdf;
 
 impl Client {
     /// Uploads a CCB whose PDF was already signed outside the platform, so that it can be
@@ -66,12 +86,7 @@ impl Client {
     /// # }
     /// ```
     pub fn create_bank_credit_note(&self) -> CreateBankCreditNote<'_> {
-        CreateBankCreditNote {
-            client: self,
-            file: None,
-            fields: Vec::new(),
-            invalid: None,
-        }
+        CreateBankCreditNote::new(self)
     }
 }
 
@@ -79,8 +94,10 @@ impl Client {
 /// the parts of a `multipart/form-data` body.
 #[derive(Debug)]
 #[must_use = "a request does nothing until `call()` is awaited"]
-pub struct CreateBankCreditNote<'a> {
+pub struct CreateBankCreditNote<'a, Pdf = AnyPdf> {
     client: &'a Client,
+    /// Which sources the PDF may come from: [`AnyPdf`] or [`RereadablePdf`].
+    sources: std::marker::PhantomData<Pdf>,
     /// The name the server sees, and the PDF.
     file: Option<(String, Source)>,
     /// The text parts, in the order they were set (a part set twice keeps its last value).
@@ -89,7 +106,23 @@ pub struct CreateBankCreditNote<'a> {
     invalid: Option<String>,
 }
 
-impl<'a> CreateBankCreditNote<'a> {
+impl<'a, Pdf> CreateBankCreditNote<'a, Pdf> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        CreateBankCreditNote {
+            client,
+            sources: std::marker::PhantomData,
+            file: None,
+            fields: Vec::new(),
+            invalid: None,
+        }
+    }
+
+    /// The number set with [`number`](Self::number), if any.
+    pub(crate) fn number_set(&self) -> Option<&str> {
+        let number = self.fields.iter().find(|(name, _)| *name == "number");
+        number.map(|(_, value)| value.as_str())
+    }
+
     /// The signed PDF, from memory; `file_name` is the name the server sees. The bytes are
     /// shared with the request, not copied.
     pub fn file_bytes(mut self, file_name: impl Into<String>, pdf: impl Into<Bytes>) -> Self {
@@ -103,17 +136,6 @@ impl<'a> CreateBankCreditNote<'a> {
         let path = path.into();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         self.file = Some((name.unwrap_or_else(|| "ccb.pdf".into()), Source::Path(path)));
-        self
-    }
-
-    /// The signed PDF, streamed from `reader` when the request is sent; `file_name` is the
-    /// name the server sees.
-    pub fn file_reader(
-        mut self,
-        file_name: impl Into<String>,
-        reader: impl AsyncRead + Send + Unpin + 'static,
-    ) -> Self {
-        self.file = Some((file_name.into(), Source::Reader(Box::new(reader))));
         self
     }
 
@@ -203,6 +225,19 @@ impl<'a> CreateBankCreditNote<'a> {
             .build()
             .map_err(|e| invalid_request(format!("cannot build the request: {e}")))?;
         crate::transport::call(self.client, OP, request).await
+    }
+}
+
+impl CreateBankCreditNote<'_, AnyPdf> {
+    /// The signed PDF, streamed from `reader` when the request is sent; `file_name` is the
+    /// name the server sees.
+    pub fn file_reader(
+        mut self,
+        file_name: impl Into<String>,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+    ) -> Self {
+        self.file = Some((file_name.into(), Source::Reader(Box::new(reader))));
+        self
     }
 }
 

@@ -792,3 +792,319 @@ async fn create_bank_credit_note_rejected_exits_1_with_the_crates_error() {
         "{line}"
     );
 }
+
+/// NDJSON of `create_proposal` bodies: the spec's example numbered `IMP-{n}` for each `n`.
+fn proposals_ndjson(numbers: std::ops::Range<usize>) -> String {
+    numbers
+        .map(|n| {
+            let mut body = request_example("create_proposal");
+            body["proposal"]["number"] = json!(format!("IMP-{n}"));
+            format!("{body}\n")
+        })
+        .collect()
+}
+
+/// `import-proposals` of `input` (on stdin) against `url`.
+fn import(url: &str, input: String, extra: &[&str]) -> std::process::Output {
+    securities()
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args(["--base-url", url, "import-proposals"])
+        .args(extra)
+        .write_stdin(input)
+        .output()
+        .expect("run")
+}
+
+/// The `outcome` of each line, by line number.
+fn outcomes(lines: &[Value]) -> std::collections::BTreeMap<u64, String> {
+    lines
+        .iter()
+        .map(|l| {
+            let line = l["line"].as_u64().expect("a line number");
+            (line, l["outcome"].as_str().expect("an outcome").to_string())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_creates_each_proposal_once_and_a_rerun_finds_them() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config::default()).await;
+    let input = proposals_ndjson(0..12);
+    let first = import(&fake.url, input.clone(), &["--concurrency", "3"]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let lines = ndjson(&first);
+    assert_eq!(lines.len(), 12, "one outcome per line");
+    assert!(
+        outcomes(&lines).into_values().all(|o| o == "created"),
+        "{lines:?}"
+    );
+    let numbers: Vec<&str> = lines.iter().filter_map(|l| l["number"].as_str()).collect();
+    let expected: Vec<String> = (0..12).map(|n| format!("IMP-{n}")).collect();
+    assert_eq!(numbers, expected, "in the order of the input");
+    assert!(lines.iter().all(|l| l["id"].is_i64()), "{lines:?}");
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(stderr.trim(), "summary: 12 items: 12 created");
+
+    // Run again over the same input: every proposal is found, none sent again.
+    let requests_before = fake.state.lock().expect("state").requests;
+    let again = import(&fake.url, input, &[]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    let lines = ndjson(&again);
+    assert!(
+        lines.len() == 12 && outcomes(&lines).into_values().all(|o| o == "found"),
+        "{lines:?}"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("12 found"));
+    let state = fake.state.lock().expect("state");
+    assert_eq!(state.proposals.len(), 12, "no duplicate");
+    assert_eq!(state.refused, 0, "no create sent for a number that exists");
+    assert_eq!(state.requests - requests_before, 12, "one lookup each");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_reports_a_bad_line_and_goes_on() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config::default()).await;
+    let good = proposals_ndjson(0..4);
+    let mut lines: Vec<&str> = good.lines().collect();
+    lines.insert(2, "{not json");
+    let input = lines.join("\n") + "\n";
+    let output = import(&fake.url, input, &[]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let printed = ndjson(&output);
+    let by_line = outcomes(&printed);
+    assert_eq!(
+        by_line.into_iter().collect::<Vec<_>>(),
+        [
+            (1, "created".to_string()),
+            (2, "created".to_string()),
+            (3, "failed".to_string()),
+            (4, "created".to_string()),
+            (5, "created".to_string())
+        ]
+    );
+    let bad = &printed[2];
+    assert!(bad["number"].is_null(), "{bad}");
+    assert!(
+        bad["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not a create-proposal body")),
+        "{bad}"
+    );
+    assert_eq!(fake.state.lock().expect("state").proposals.len(), 4);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("4 created, 1 failed"));
+}
+
+/// A proposal the server refuses (a 4xx) is `refused`, with the API's answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn import_reports_a_refusal() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "Not found"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_json(json!({"errors": {"cpf": ["inválido"]}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = import(&server.uri(), proposals_ndjson(0..1), &[]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let printed = ndjson(&output);
+    assert_eq!(printed[0]["outcome"], "refused", "{printed:?}");
+    assert!(
+        printed[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("422")),
+        "{printed:?}"
+    );
+}
+
+/// The spec's example batch (or document), in `status`.
+fn with_status(id: &str, key: &str, status: &str) -> Value {
+    let mut example = success_example(id).1;
+    example[key]["status"] = json!(status);
+    example
+}
+
+/// Answers `replies` in order, then the last one for ever.
+async fn changing_server(replies: Vec<Value>) -> MockServer {
+    let server = MockServer::start().await;
+    let last = replies.len() - 1;
+    for (i, body) in replies.into_iter().enumerate() {
+        let mock =
+            Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(body));
+        let mock = if i < last {
+            mock.up_to_n_times(1)
+        } else {
+            mock
+        };
+        mock.mount(&server).await;
+    }
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_batch_polls_until_the_status() {
+    let batch = |status| with_status("get_batch", "batch", status);
+    let server =
+        changing_server(vec![batch("checking"), batch("checking"), batch("signing")]).await;
+    let output = against(&server, "")
+        .args([
+            "wait",
+            "batch",
+            "7",
+            "--until-status",
+            "signing",
+            "--interval",
+            "0.01",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stdout_json(&output)["batch"]["status"], "signing");
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.url.path() == "/v1/batches/7"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_document_polls_while_the_status() {
+    let document = |status| with_status("get_document_by_key", "document", status);
+    let server = changing_server(vec![document("created"), document("validated")]).await;
+    let key = "0b8f5d3e-3c1a-4a56-9a2e-7d1c2b3a4f5e";
+    let output = against(&server, "")
+        .args([
+            "wait",
+            "document",
+            key,
+            "--while-status",
+            "created",
+            "--interval",
+            "0.01",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stdout_json(&output)["document"]["status"], "validated");
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].url.path(), format!("/v1/documents/bykey/{key}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_gives_up_at_its_deadline_with_exit_code_1() {
+    let server = changing_server(vec![with_status("get_batch", "batch", "checking")]).await;
+    let output = against(&server, "")
+        .args(["wait", "batch", "7", "--while-status", "checking"])
+        .args(["--interval", "0.01", "--max-wait", "0.3"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    // The last record read is printed, so nothing is lost.
+    assert_eq!(stdout_json(&output)["batch"]["status"], "checking");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("deadline"), "{stderr}");
+    assert!(!server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty());
+}
+
+/// Ctrl-C (SIGINT) during an import: nothing new is sent, the proposal in flight finishes and
+/// is reported, then the summary; exit code 130. Every request sent belongs to a reported line.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_the_intake_and_reports_what_was_done() {
+    use std::io::{BufRead as _, Read as _, Write as _};
+
+    let server = MockServer::start().await;
+    let slow = std::time::Duration::from_millis(50);
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": "Not found"}))
+                .set_delay(slow),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(success_example("create_proposal").1)
+                .set_delay(slow),
+        )
+        .mount(&server)
+        .await;
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
+        .env_remove("SECURITIES_ENV")
+        .env_remove("SECURITIES_BASE_URL")
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args([
+            "--base-url",
+            &server.uri(),
+            "import-proposals",
+            "--concurrency",
+            "1",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    // Written aside: the input is larger than a pipe holds, and the binary stops reading it.
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = proposals_ndjson(0..200);
+    std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut printed = String::new();
+    for _ in 0..2 {
+        stdout.read_line(&mut printed).expect("an outcome line");
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(kill.success());
+    stdout
+        .read_to_string(&mut printed)
+        .expect("the rest of stdout");
+    let status = child.wait().expect("the binary ends");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+
+    assert_eq!(status.code(), Some(130), "stderr: {stderr}");
+    let lines: Vec<Value> = printed
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(
+        lines.len() >= 2 && lines.len() < 200,
+        "{} lines",
+        lines.len()
+    );
+    assert!(lines.iter().all(|l| l["outcome"] == "created"), "{printed}");
+    assert!(stderr.contains("interrupted by Ctrl-C"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} created", lines.len())),
+        "{stderr}"
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(
+        requests.len(),
+        2 * lines.len(),
+        "a lookup and a create per line, no more"
+    );
+}

@@ -32,6 +32,7 @@ mod limit;
 mod observability;
 mod once;
 mod request_path;
+mod wait;
 
 #[cfg(feature = "cli")]
 mod cli;

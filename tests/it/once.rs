@@ -278,3 +278,99 @@ async fn a_rate_limit_is_waited_out() {
     assert!(state.limited > 0, "the limit was reached");
     assert_eq!(state.requests, 60 + state.limited);
 }
+
+/// The PDF the upload sends, found in every POST's body.
+const PDF: &[u8] = b"%PDF-1.7 once";
+
+/// `create_bank_credit_note_once` of a PDF from memory, numbered as the lookup's example.
+async fn upload_once(server: &RawServer) -> Result<Once<types::BankCreditNoteEnvelope>, Error> {
+    let number = success_example("get_bank_credit_note_by_number").1["bank_credit_note"]["number"]
+        .as_str()
+        .expect("the example has a number")
+        .to_string();
+    client(server)
+        .create_bank_credit_note_once(
+            |upload| {
+                upload
+                    .file_bytes("ccb.pdf", PDF)
+                    .number(number.clone())
+                    .signed(true)
+            },
+            OnceMode::CreateFirst,
+        )
+        .await
+}
+
+fn uploads_sent(server: &RawServer) -> Vec<String> {
+    let number = success_example("get_bank_credit_note_by_number").1["bank_credit_note"]["number"]
+        .as_str()
+        .expect("a number")
+        .to_string();
+    server
+        .received()
+        .iter()
+        .map(|r| {
+            if r.method == "POST" {
+                let whole = r.body.windows(PDF.len()).any(|w| w == PDF);
+                format!("POST {} pdf={whole}", r.target)
+            } else {
+                format!("{} {}", r.method, r.target).replace(&number, "{number}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_upload_whose_answer_is_lost_is_found_by_its_number() {
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::ResetBeforeHead,
+        _ => Reply::json(200, &success_example("get_bank_credit_note_by_number").1),
+    })
+    .await;
+    let outcome = upload_once(&server).await.expect("settled");
+    assert!(matches!(outcome, Once::Found(_)), "{outcome:?}");
+    assert_eq!(
+        uploads_sent(&server),
+        [
+            "POST /v1/bank_credit_notes pdf=true",
+            "GET /v1/bank_credit_notes/bynumber/{number}"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_upload_after_a_gateway_error_and_no_record_is_sent_again_whole() {
+    let server = RawServer::start(|n, _| match n {
+        0 => Reply::json(502, &serde_json::json!({})),
+        1 => not_found(),
+        _ => {
+            let (status, body) = success_example("create_bank_credit_note");
+            Reply::json(status, &body)
+        }
+    })
+    .await;
+    let outcome = upload_once(&server).await.expect("created");
+    assert!(outcome.was_created(), "{outcome:?}");
+    assert_eq!(
+        uploads_sent(&server),
+        [
+            "POST /v1/bank_credit_notes pdf=true",
+            "GET /v1/bank_credit_notes/bynumber/{number}",
+            "POST /v1/bank_credit_notes pdf=true"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_upload_without_a_number_is_not_sent() {
+    let server = RawServer::always(not_found()).await;
+    let error = client(&server)
+        .create_bank_credit_note_once(
+            |upload| upload.file_bytes("ccb.pdf", PDF),
+            OnceMode::LookUpFirst,
+        )
+        .await
+        .expect_err("no number");
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(server.count(), 0);
+}

@@ -12,8 +12,11 @@
 #![forbid(unsafe_code)]
 
 mod all;
+mod import;
 mod output;
 mod upload;
+mod volume;
+mod wait;
 
 use std::{path::Path, path::PathBuf, process::ExitCode, time::Duration};
 
@@ -54,9 +57,13 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(e) => return usage(&format!("{e:#}")),
     };
-    // clap knows no other subcommands than the operations and the upload.
+    // clap knows no other subcommands than the operations and those added below.
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
-        return upload::run(&client, sub).await;
+        return match name {
+            import::NAME => import::run(&client, sub).await,
+            wait::NAME => wait::run(&client, sub).await,
+            _ => upload::run(&client, sub).await,
+        };
     };
     let cli = Cli::new(client, output::Json);
     if sub.try_get_one::<bool>(all::FLAG).ok().flatten() == Some(&true) {
@@ -133,7 +140,10 @@ fn command() -> Command {
         command = command.subcommand(sub);
     }
     // progenitor generates no CLI for the multipart upload; it is written by hand.
-    command.subcommand(upload::command())
+    command
+        .subcommand(upload::command())
+        .subcommand(import::command())
+        .subcommand(wait::command())
 }
 
 /// The client the options and the environment describe (global options are propagated to
