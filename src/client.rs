@@ -178,8 +178,9 @@ impl ClientBuilder {
 
     /// Sends at most `n` requests per minute, evenly spaced (one every 60/`n` s, no burst),
     /// counted across the client and all its clones. Unset, the pace is the adaptive one
-    /// alone; set, the adaptive rate still applies under it (the token's budget may be spent
-    /// by another process too) unless [`adaptive_rate_limit(false)`](Self::adaptive_rate_limit).
+    /// alone; set, it is this one: a 429 still holds every request for its `Retry-After`
+    /// (unless [`adaptive_rate_limit(false)`](Self::adaptive_rate_limit)), but does not lower
+    /// the pace.
     pub fn requests_per_minute(mut self, n: NonZeroU32) -> Self {
         self.requests_per_minute = Some(n);
         self
@@ -188,8 +189,8 @@ impl ClientBuilder {
     /// Whether the client learns from 429s (on unless turned off): the first 429 sets a pace,
     /// β = 0.7 times the measured send rate, and each later one lowers it again (once per
     /// congestion: the 429s of requests sent before the last decrease do not count), as the
-    /// AWS SDKs' adaptive retry mode does; each second without a 429 adds back 5 % of the
-    /// rate it was cut from. A 429's `Retry-After` holds back every request of the client and
+    /// AWS SDKs' adaptive retry mode does; each second without a 429 adds back 10 % of the
+    /// rate it was cut from until it is at 90 % of it, then 1 %. A 429's `Retry-After` holds back every request of the client and
     /// its clones until then (at most [`RetryPolicy::max_delay`]), not only the one that got
     /// it. Before any 429 nothing waits. Off, only the request that got the 429 waits (the
     /// retry policy's wait) and [`requests_per_minute`](Self::requests_per_minute), if set,

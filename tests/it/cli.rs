@@ -1108,3 +1108,158 @@ async fn ctrl_c_stops_the_intake_and_reports_what_was_done() {
         "a lookup and a create per line, no more"
     );
 }
+
+/// `fill --batch ID` of `input` (on stdin) against `url`.
+fn fill(url: &str, batch: i64, input: String, extra: &[&str]) -> std::process::Output {
+    securities()
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args(["--base-url", url, "fill", "--batch", &batch.to_string()])
+        .args(extra)
+        .write_stdin(input)
+        .output()
+        .expect("run")
+}
+
+/// How many outcome lines say each outcome.
+fn tally(lines: &[Value]) -> std::collections::BTreeMap<String, usize> {
+    let mut tally = std::collections::BTreeMap::new();
+    for line in lines {
+        let outcome = line["outcome"].as_str().expect("an outcome").to_string();
+        *tally.entry(outcome).or_default() += 1;
+    }
+    tally
+}
+
+/// Killed (SIGKILL) halfway through a fill with lost answers and slow ones, then run again
+/// over the same input: the batch is complete, each number placed once, and the second run
+/// refuses nothing (`FILL_KILL_NUMBERS` for another size than 120).
+#[tokio::test(flavor = "multi_thread")]
+async fn fill_killed_halfway_then_run_again_completes_the_batch() {
+    use crate::common::fake::{Config, Fake};
+    use std::io::BufRead as _;
+
+    let n: usize = std::env::var("FILL_KILL_NUMBERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(120);
+    let fake = Fake::start(Config {
+        lose_every: Some(5),
+        bad_gateway_every: Some(7),
+        delay: Some(std::time::Duration::from_millis(2)),
+        ..Config::default()
+    })
+    .await;
+    let batch = fake.add_batch(i32::try_from(n).expect("a quantity"));
+    let numbers: Vec<String> = (0..n).map(|i| format!("CCB-K-{i}")).collect();
+    fake.add_ccbs(numbers.clone());
+    let input: String = numbers.iter().map(|n| format!("{n}\n")).collect();
+    let started = std::time::Instant::now();
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
+        .env_remove("SECURITIES_ENV")
+        .env_remove("SECURITIES_BASE_URL")
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args([
+            "--base-url",
+            &fake.url,
+            "fill",
+            "--batch",
+            &batch.to_string(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn the binary");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let written = input.clone();
+    std::thread::spawn(move || std::io::Write::write_all(&mut stdin, written.as_bytes()));
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut line = String::new();
+    for _ in 0..n / 2 {
+        stdout.read_line(&mut line).expect("an outcome line");
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("the binary ends");
+    let placed_at_kill = fake.state.lock().expect("state").placed(batch).len();
+    assert!(placed_at_kill < n, "killed before the end");
+
+    let again = fill(&fake.url, batch, input, &[]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    let lines = ndjson(&again);
+    let tally = tally(&lines);
+    assert_eq!(lines.len(), n, "one outcome per number: {tally:?}");
+    let added = tally.get("added").copied().unwrap_or(0);
+    let there = tally.get("already_there").copied().unwrap_or(0);
+    assert_eq!(added + there, n, "{tally:?}");
+    assert!(
+        there >= n / 2,
+        "what the first run reported is there: {tally:?}"
+    );
+
+    let state = fake.state.lock().expect("state");
+    let mut placed = state.placed(batch);
+    assert_eq!(placed.len(), n, "the batch is complete");
+    placed.sort();
+    placed.dedup();
+    assert_eq!(placed.len(), n, "no number placed twice");
+    assert_eq!(state.refused, 0, "nothing sent again for a placed number");
+    eprintln!(
+        "fill killed then resumed: {n} numbers, {placed_at_kill} placed at the kill, then \
+         {there} already there + {added} added, {} faulted commits, {} requests, 0 refused, {:?}",
+        state.faulted,
+        state.requests,
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fill_refuses_a_bad_line_or_too_many_numbers_before_sending() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config::default()).await;
+    let batch = fake.add_batch(2);
+    fake.add_ccbs(["CCB-A", "CCB-B", "CCB-C"]);
+
+    // Duplicatas need their data: a bare number is not one, and the line says so.
+    let bad = fill(&fake.url, batch, "DM-1\n".into(), &["--duplicates"]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
+
+    let over = fill(&fake.url, batch, "CCB-A\nCCB-B\nCCB-C\n".into(), &[]);
+    assert_eq!(over.status.code(), Some(1), "{over:?}");
+    let stderr = String::from_utf8_lossy(&over.stderr);
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    let state = fake.state.lock().expect("state");
+    assert!(state.placement_posts.is_empty(), "no POST");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fill_reports_a_refusal_and_exits_1() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config::default()).await;
+    let batch = fake.add_batch(3);
+    fake.add_ccbs(["CCB-A", "CCB-B"]);
+    let input = "CCB-A\n{\"number\": \"CCB-B\", \"cession_value\": \"10.00\"}\nCCB-NONE\n";
+    let output = fill(&fake.url, batch, input.into(), &["--concurrency", "2"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines = ndjson(&output);
+    let by_number: std::collections::BTreeMap<&str, &str> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["number"].as_str().unwrap_or(""),
+                l["outcome"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(by_number.get("CCB-A"), Some(&"added"));
+    assert_eq!(by_number.get("CCB-B"), Some(&"added"));
+    assert_eq!(by_number.get("CCB-NONE"), Some(&"refused"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("2 added") && stderr.contains("1 refused"),
+        "{stderr}"
+    );
+}

@@ -446,3 +446,118 @@ async fn an_unknown_outcome_not_placed_is_sent_again() {
         [&[GET_BATCH, LIST][..], &settle, &settle, &settle].concat()
     );
 }
+
+/// One way of placing `numbers` in a fresh batch of a fake allowing `limit` requests per
+/// `window`: what the benchmark of filling under the rate limit compares.
+#[derive(Debug, Clone, Copy)]
+enum Placer {
+    /// `fill_batch`, 16 at a time, on a client told the limit (`requests_per_minute`).
+    FillConfigured,
+    /// `fill_batch`, 16 at a time, on a default client (the adaptive limiter alone).
+    FillAdaptive,
+    /// A loop of `create_security_batch`, 16 at a time, with the retry policy alone.
+    Loop16,
+    /// The same loop, one at a time.
+    Sequential,
+}
+
+/// Places `count` numbers the `placer`'s way; prints the wall time against the floor the
+/// limit sets (the requests answered other than 429, divided by the rate), and the 429s.
+async fn place_under_limit(placer: Placer, count: usize, limit: usize, window: f64) {
+    let fake = Fake::start(Config {
+        limit: Some((limit, std::time::Duration::from_secs_f64(window))),
+        ..Config::default()
+    })
+    .await;
+    let numbers = numbers("CCB-R", count);
+    fake.add_ccbs(numbers.clone());
+    let batch = fake.add_batch(i32::try_from(count).expect("a quantity"));
+    let rate = limit as f64 / window;
+    let builder = Client::builder().token("fill-token").base_url(&fake.url);
+    let client = match placer {
+        Placer::FillConfigured => builder
+            .requests_per_minute(std::num::NonZeroU32::new((rate * 60.0) as u32).expect("a rate")),
+        Placer::FillAdaptive => builder,
+        Placer::Loop16 | Placer::Sequential => builder.adaptive_rate_limit(false),
+    }
+    .build()
+    .expect("client");
+    let started = std::time::Instant::now();
+    let items = ccbs(&numbers);
+    let failed = match placer {
+        Placer::FillConfigured | Placer::FillAdaptive => {
+            let options = FillOptions::default().concurrency(16);
+            let stream = client.fill_batch(batch, items, options).await;
+            let filled = all(stream.expect("room for all")).await;
+            filled.iter().filter(|f| !f.is_done()).count()
+        }
+        Placer::Loop16 | Placer::Sequential => {
+            let at_once = if matches!(placer, Placer::Loop16) {
+                16
+            } else {
+                1
+            };
+            let results: Vec<_> = futures::stream::iter(items)
+                .map(|security_data| {
+                    let body = types::NewSecurityBatchRequest {
+                        security_batch: types::NewSecurityBatch { security_data },
+                    };
+                    client
+                        .create_security_batch()
+                        .batch_id(batch)
+                        .body(body)
+                        .call()
+                })
+                .buffer_unordered(at_once)
+                .collect()
+                .await;
+            results.iter().filter(|r| r.is_err()).count()
+        }
+    };
+    let took = started.elapsed().as_secs_f64();
+    let state = fake.state.lock().expect("state");
+    let answered = state.requests - state.limited;
+    let floor = answered as f64 / rate;
+    println!(
+        "{placer:?}: {count} numbers, {:.2} s, floor {floor:.2} s ({answered} requests at \
+         {rate}/s), {:.3}x; 429s {} ({:.2} % of {} requests); {failed} not placed; {} placed",
+        took,
+        took / floor,
+        state.limited,
+        100.0 * state.limited as f64 / state.requests as f64,
+        state.requests,
+        state.placed(batch).len()
+    );
+    if matches!(placer, Placer::FillConfigured | Placer::FillAdaptive) {
+        assert_eq!(failed, 0, "{placer:?}");
+        let mut placed = state.placed(batch);
+        placed.sort();
+        assert_eq!(placed, numbers, "{placer:?}: each number placed once");
+    }
+}
+
+/// Filling under the rate limit, side by side: `fill_batch` with the limit configured, with
+/// the adaptive limiter alone, a plain loop 16 at a time and a sequential loop.
+/// `FILL_LIMIT_NUMBERS` numbers (120 unless set; the benchmark's 10,000) against a fake
+/// allowing `FILL_LIMIT` requests (100) per `FILL_LIMIT_WINDOW` seconds (1). The fills place
+/// every number once with no error; the times and 429s are printed, not asserted.
+#[tokio::test(flavor = "multi_thread")]
+async fn filling_under_the_rate_limit_side_by_side() {
+    let env = |name: &str, default: f64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let count = env("FILL_LIMIT_NUMBERS", 120.0) as usize;
+    let limit = env("FILL_LIMIT", 100.0) as usize;
+    let window = env("FILL_LIMIT_WINDOW", 1.0);
+    for placer in [
+        Placer::FillConfigured,
+        Placer::FillAdaptive,
+        Placer::Loop16,
+        Placer::Sequential,
+    ] {
+        place_under_limit(placer, count, limit, window).await;
+    }
+}

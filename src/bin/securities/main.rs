@@ -12,12 +12,14 @@
 #![forbid(unsafe_code)]
 
 mod all;
+mod fill;
 mod import;
 mod output;
 mod upload;
 mod volume;
 mod wait;
 
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::{path::Path, path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
@@ -60,6 +62,7 @@ async fn main() -> ExitCode {
     // clap knows no other subcommands than the operations and those added below.
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return match name {
+            fill::NAME => fill::run(&client, sub).await,
             import::NAME => import::run(&client, sub).await,
             wait::NAME => wait::run(&client, sub).await,
             _ => upload::run(&client, sub).await,
@@ -115,6 +118,11 @@ fn command() -> Command {
                     .value_parser(clap::value_parser!(PathBuf)),
                 arg!(--timeout <SECONDS> "How long a request may take [default: 30]")
                     .value_parser(clap::value_parser!(u64).range(1..)),
+                arg!(--"requests-per-minute" <N>)
+                    .help("Send at most N requests a minute, evenly spaced [default: adaptive]")
+                    .value_parser(clap::value_parser!(NonZeroU32)),
+                arg!(--"max-in-flight" <N> "Have at most N requests in flight at once")
+                    .value_parser(clap::value_parser!(NonZeroUsize)),
             ]
             .map(|arg| arg.global(true)),
         );
@@ -142,6 +150,7 @@ fn command() -> Command {
     // progenitor generates no CLI for the multipart upload; it is written by hand.
     command
         .subcommand(upload::command())
+        .subcommand(fill::command())
         .subcommand(import::command())
         .subcommand(wait::command())
 }
@@ -173,6 +182,12 @@ fn client(args: &ArgMatches) -> anyhow::Result<Client> {
     }
     if let Some(seconds) = args.get_one::<u64>("timeout") {
         builder = builder.timeout(Duration::from_secs(*seconds));
+    }
+    if let Some(&n) = args.get_one::<NonZeroU32>("requests-per-minute") {
+        builder = builder.requests_per_minute(n);
+    }
+    if let Some(&n) = args.get_one::<NonZeroUsize>("max-in-flight") {
+        builder = builder.max_in_flight(n);
     }
     Ok(builder.build()?)
 }

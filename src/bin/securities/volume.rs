@@ -1,4 +1,4 @@
-//! What the commands that work at volume share (`import-proposals`, and `fill` to come):
+//! What the commands that work at volume share (`import-proposals`, `fill`):
 //! input lines from a file or stdin, one NDJSON outcome per item on stdout, a progress bar on
 //! stderr when it is a terminal, a summary line, the exit code, and Ctrl-C.
 //!
