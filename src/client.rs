@@ -176,7 +176,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends at most `n` requests per minute, evenly spaced (one every 60/`n` s, no burst),
+    /// Sends at most `n` requests per minute, evenly spaced (1 % under `n`, so that the
+    /// network's jitter cannot put `n + 1` in one of the server's minutes; no burst),
     /// counted across the client and all its clones. Unset, the pace is the adaptive one
     /// alone; set, it is this one: a 429 still holds every request for its `Retry-After`
     /// (unless [`adaptive_rate_limit(false)`](Self::adaptive_rate_limit)), but does not lower

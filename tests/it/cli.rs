@@ -1022,8 +1022,6 @@ async fn wait_gives_up_at_its_deadline_with_exit_code_1() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_stops_the_intake_and_reports_what_was_done() {
-    use std::io::{BufRead as _, Read as _, Write as _};
-
     let server = MockServer::start().await;
     let slow = std::time::Duration::from_millis(50);
     Mock::given(method("GET"))
@@ -1043,60 +1041,11 @@ async fn ctrl_c_stops_the_intake_and_reports_what_was_done() {
         .mount(&server)
         .await;
 
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
-        .env_remove("SECURITIES_ENV")
-        .env_remove("SECURITIES_BASE_URL")
-        .env("SECURITIES_TOKEN", TOKEN)
-        .args([
-            "--base-url",
-            &server.uri(),
-            "import-proposals",
-            "--concurrency",
-            "1",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn the binary");
-    // Written aside: the input is larger than a pipe holds, and the binary stops reading it.
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = proposals_ndjson(0..200);
-    std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
-    let mut printed = String::new();
-    for _ in 0..2 {
-        stdout.read_line(&mut printed).expect("an outcome line");
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(kill.success());
-    stdout
-        .read_to_string(&mut printed)
-        .expect("the rest of stdout");
-    let status = child.wait().expect("the binary ends");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .read_to_string(&mut stderr)
-        .expect("stderr");
-
-    assert_eq!(status.code(), Some(130), "stderr: {stderr}");
-    let lines: Vec<Value> = printed
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    assert!(
-        lines.len() >= 2 && lines.len() < 200,
-        "{} lines",
-        lines.len()
-    );
-    assert!(lines.iter().all(|l| l["outcome"] == "created"), "{printed}");
-    assert!(stderr.contains("interrupted by Ctrl-C"), "{stderr}");
+    let url = server.uri();
+    let import = ["--base-url", &url, "import-proposals", "--concurrency", "1"];
+    let (child, stdout) = spawn_securities(&import, proposals_ndjson(0..200));
+    let (lines, stderr) = interrupt_after(child, stdout, 2, 200);
+    assert!(lines.iter().all(|l| l["outcome"] == "created"), "{lines:?}");
     assert!(
         stderr.contains(&format!("{} created", lines.len())),
         "{stderr}"
@@ -1118,6 +1067,71 @@ fn fill(url: &str, batch: i64, input: String, extra: &[&str]) -> std::process::O
         .write_stdin(input)
         .output()
         .expect("run")
+}
+
+/// `securities` with `args` run in the background, `input` on its stdin, with its stdout to
+/// read line by line.
+fn spawn_securities(
+    args: &[&str],
+    input: String,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
+        .env_remove("SECURITIES_ENV")
+        .env_remove("SECURITIES_BASE_URL")
+        .env("SECURITIES_TOKEN", TOKEN)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    // Written aside: the input may be larger than a pipe holds, and the binary may stop
+    // reading it.
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+    (child, stdout)
+}
+
+/// Sends SIGINT to `child` once it has printed `lines` of its `total` outcome lines: it must
+/// end with exit code 130, saying so, before printing all. The lines it printed, and its
+/// stderr.
+fn interrupt_after(
+    mut child: std::process::Child,
+    mut stdout: std::io::BufReader<std::process::ChildStdout>,
+    lines: usize,
+    total: usize,
+) -> (Vec<Value>, String) {
+    use std::io::{BufRead as _, Read as _};
+
+    let mut printed = String::new();
+    for _ in 0..lines {
+        stdout.read_line(&mut printed).expect("an outcome line");
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(kill.success());
+    stdout
+        .read_to_string(&mut printed)
+        .expect("the rest of stdout");
+    let status = child.wait().expect("the binary ends");
+    let mut stderr = String::new();
+    let mut err = child.stderr.take().expect("stderr is piped");
+    err.read_to_string(&mut stderr).expect("stderr");
+    assert_eq!(status.code(), Some(130), "stderr: {stderr}");
+    assert!(stderr.contains("interrupted by Ctrl-C"), "{stderr}");
+    let printed: Vec<Value> = printed
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let count = printed.len();
+    assert!(count >= lines && count < total, "{count} lines");
+    (printed, stderr)
 }
 
 /// How many outcome lines say each outcome.
@@ -1155,26 +1169,9 @@ async fn fill_killed_halfway_then_run_again_completes_the_batch() {
     let input: String = numbers.iter().map(|n| format!("{n}\n")).collect();
     let started = std::time::Instant::now();
 
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_securities"))
-        .env_remove("SECURITIES_ENV")
-        .env_remove("SECURITIES_BASE_URL")
-        .env("SECURITIES_TOKEN", TOKEN)
-        .args([
-            "--base-url",
-            &fake.url,
-            "fill",
-            "--batch",
-            &batch.to_string(),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn the binary");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let written = input.clone();
-    std::thread::spawn(move || std::io::Write::write_all(&mut stdin, written.as_bytes()));
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let batch_id = batch.to_string();
+    let args = ["--base-url", &fake.url, "fill", "--batch", &batch_id];
+    let (mut child, mut stdout) = spawn_securities(&args, input.clone());
     let mut line = String::new();
     for _ in 0..n / 2 {
         stdout.read_line(&mut line).expect("an outcome line");
@@ -1262,4 +1259,50 @@ async fn fill_reports_a_refusal_and_exits_1() {
         stderr.contains("2 added") && stderr.contains("1 refused"),
         "{stderr}"
     );
+}
+
+/// Ctrl-C stops a fill: what was reported is in the batch, the exit code is 130; the same
+/// input run again completes the batch.
+#[tokio::test(flavor = "multi_thread")]
+async fn fill_stops_at_ctrl_c_and_a_rerun_completes_the_batch() {
+    use crate::common::fake::{Config, Fake};
+
+    let fake = Fake::start(Config {
+        delay: Some(std::time::Duration::from_millis(20)),
+        ..Config::default()
+    })
+    .await;
+    let batch = fake.add_batch(200);
+    let numbers: Vec<String> = (0..200).map(|i| format!("CCB-I-{i}")).collect();
+    fake.add_ccbs(numbers.clone());
+    let input: String = numbers.iter().map(|n| format!("{n}\n")).collect();
+    let batch_id = batch.to_string();
+    let args = [
+        "--base-url",
+        &fake.url,
+        "fill",
+        "--batch",
+        &batch_id,
+        "--concurrency",
+        "2",
+    ];
+    let (child, stdout) = spawn_securities(&args, input.clone());
+    let (reported, _) = interrupt_after(child, stdout, 3, 200);
+    let placed = fake.state.lock().expect("state").placed(batch);
+    assert!(placed.len() < 200, "sending stopped");
+    for line in &reported {
+        assert_eq!(line["outcome"], "added");
+        let number = line["number"].as_str().expect("a number");
+        assert!(
+            placed.iter().any(|p| p == number),
+            "{number} is in the batch"
+        );
+    }
+
+    let again = fill(&fake.url, batch, input, &[]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    let mut placed = fake.state.lock().expect("state").placed(batch);
+    placed.sort();
+    placed.dedup();
+    assert_eq!(placed.len(), 200, "complete, each once");
 }
