@@ -31,11 +31,14 @@ fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
-/// A client for Prism; no retries, so that each call is one exchange Prism judges.
+/// A client for Prism; no retries, so that each call is one exchange Prism judges, and no
+/// learning from 429s: asked for them, Prism answers nothing else, and the adaptive limiter
+/// would rightly slow the run to its floor of one request every two seconds.
 fn client(base_url: String) -> Client {
     Client::builder()
         .token(TOKEN)
         .retry_policy(securities_api::RetryPolicy::disabled())
+        .adaptive_rate_limit(false)
         .base_url(base_url)
         .build()
         .expect("client")
