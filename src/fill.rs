@@ -6,6 +6,7 @@
 //! As in [`once`](crate::Client::create_proposal_once), a number names one record per account.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 
 use futures::future::{BoxFuture, FutureExt, TryFutureExt};
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
@@ -129,7 +130,7 @@ impl Client {
 
 /// The operations of one kind of batch item, CCB or duplicata.
 trait Kind: 'static {
-    type Item: Clone + Send + 'static;
+    type Item: Clone + Send + Sync + 'static;
     fn number(item: &Self::Item) -> &str;
     fn placements(client: &Client, batch: i64) -> BoxStream<'_, Placed>;
     /// The id of the record numbered `number`.
@@ -138,6 +139,25 @@ trait Kind: 'static {
 }
 
 type Placed = Result<SecurityBatch, Error>;
+
+/// How many times a fill's request answered 429 is sent again. A 429 was not acted on, and
+/// the client's limiter holds every request for its `Retry-After` (up to the retry policy's
+/// `max_delay`, 20 s by default), so this outlasts a per-minute window whose `Retry-After` is
+/// longer than the retry policy waits for one call.
+const MAX_LIMITED: u32 = 8;
+
+/// `call` until it is not answered 429, at most [`MAX_LIMITED`] times more.
+async fn admitted<T, F: Future<Output = Result<T, Error>>>(
+    mut call: impl FnMut() -> F,
+) -> Result<T, Error> {
+    let mut limited = 0;
+    loop {
+        match call().await {
+            Err(error) if error.is_rate_limited() && limited < MAX_LIMITED => limited += 1,
+            result => return result,
+        }
+    }
+}
 
 struct Ccb;
 struct Duplicata;
@@ -232,10 +252,7 @@ async fn fill<K: Kind>(
         batch_id,
         source: Box::new(error),
     };
-    let batch = client
-        .get_batch()
-        .id(batch_id)
-        .call()
+    let batch = admitted(|| client.get_batch().id(batch_id).call())
         .await
         .map_err(read)?
         .batch;
@@ -310,15 +327,17 @@ async fn placements<K: Kind>(
     client: &Client,
     batch_id: i64,
 ) -> Result<HashMap<i64, SecurityBatch>, Error> {
-    K::placements(client, batch_id)
-        .try_filter_map(|p| async move { Ok(p.security_id.map(|id| (id, p))) })
-        .try_collect()
-        .await
+    admitted(|| {
+        K::placements(client, batch_id)
+            .try_filter_map(|p| async move { Ok(p.security_id.map(|id| (id, p))) })
+            .try_collect()
+    })
+    .await
 }
 
 /// The id of the record numbered `number`, `None` when there is none.
 async fn id_of<K: Kind>(client: &Client, number: &str) -> Result<Option<i64>, Error> {
-    match K::look_up(client, number.to_string()).await {
+    match admitted(|| K::look_up(client, number.to_string())).await {
         Ok(id) => Ok(Some(id)),
         Err(error) if error.is_not_found() => Ok(None),
         Err(error) => Err(error),
@@ -338,7 +357,7 @@ fn send<K: Kind>(
             let client = client.clone();
             async move {
                 let number = K::number(&item).to_string();
-                let outcome = match K::place(&client, batch_id, item.clone()).await {
+                let outcome = match admitted(|| K::place(&client, batch_id, item.clone())).await {
                     Ok(placement) => FillOutcome::Added(placement),
                     Err(error) if outcome_unknown(&error) || sends > 0 => {
                         let sends = sends + 1;

@@ -561,3 +561,37 @@ async fn filling_under_the_rate_limit_side_by_side() {
         place_under_limit(placer, count, limit, window).await;
     }
 }
+
+/// A 429 whose `Retry-After` is longer than the retry policy waits for one call (as a
+/// per-minute window's may be) does not end a fill: the limiter holds every request, and the
+/// fill sends what was answered 429 again; every number is added.
+#[tokio::test]
+async fn a_fill_outlasts_a_retry_after_longer_than_the_retry_policy_waits() {
+    let fake = Fake::start(Config {
+        limit: Some((20, std::time::Duration::from_secs(1))),
+        ..Config::default()
+    })
+    .await;
+    let numbers = numbers("CCB-W", 60);
+    fake.add_ccbs(numbers.clone());
+    let batch = fake.add_batch(60);
+    // The fake's `Retry-After` (1 s) is over this policy's longest wait: each 429 is an error
+    // at once for the call that got it.
+    let policy =
+        securities_api::RetryPolicy::default().max_delay(std::time::Duration::from_millis(300));
+    let client = Client::builder()
+        .token("fill-token")
+        .base_url(&fake.url)
+        .retry_policy(policy)
+        .build()
+        .expect("client");
+    let options = FillOptions::default().concurrency(4);
+    let stream = client.fill_batch(batch, ccbs(&numbers), options).await;
+    let filled = all(stream.expect("room for all")).await;
+    assert_all_done(&filled, &numbers);
+    assert_placed_once(&fake, batch, &numbers);
+    assert!(
+        fake.state.lock().expect("state").limited > 0,
+        "429s were met"
+    );
+}
