@@ -191,9 +191,10 @@ impl ClientBuilder {
     /// β = 0.7 times the measured send rate, and each later one lowers it again (once per
     /// congestion: the 429s of requests sent before the last decrease do not count), as the
     /// AWS SDKs' adaptive retry mode does; each second without a 429 adds back 10 % of the
-    /// rate it was cut from until it is at 90 % of it, then 1 %. A 429's `Retry-After` holds back every request of the client and
-    /// its clones until then (at most [`RetryPolicy::max_delay`]), not only the one that got
-    /// it. Before any 429 nothing waits. Off, only the request that got the 429 waits (the
+    /// rate it was cut from until it is at 90 % of it, then 1 %. A 429's `Retry-After` holds
+    /// back every request of the client and its clones until then (at most
+    /// [`RetryPolicy::max_delay`]), not only the one that got it. Before any 429 nothing
+    /// waits. Off, only the request that got the 429 waits (the
     /// retry policy's wait) and [`requests_per_minute`](Self::requests_per_minute), if set,
     /// is the only pace.
     pub fn adaptive_rate_limit(mut self, on: bool) -> Self {

@@ -1152,15 +1152,10 @@ async fn fill_killed_halfway_then_run_again_completes_the_batch() {
     use crate::common::fake::{Config, Fake};
     use std::io::BufRead as _;
 
-    let n: usize = std::env::var("FILL_KILL_NUMBERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(120);
+    let n: usize = crate::common::sized("FILL_KILL_NUMBERS", 120);
     let fake = Fake::start(Config {
-        lose_every: Some(5),
-        bad_gateway_every: Some(7),
         delay: Some(std::time::Duration::from_millis(2)),
-        ..Config::default()
+        ..Config::faulty()
     })
     .await;
     let batch = fake.add_batch(i32::try_from(n).expect("a quantity"));

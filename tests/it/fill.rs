@@ -7,7 +7,7 @@ use futures::{Stream, StreamExt};
 use securities_api::{types, Client, FillError, FillOptions, FillOutcome, Filled};
 
 use crate::common::fake::{Config, Fake, PAGE_SIZE};
-use crate::common::request_body;
+use crate::common::{request_body, sized};
 
 fn client(fake: &Fake) -> Client {
     Client::builder()
@@ -125,19 +125,25 @@ async fn a_fresh_batch_is_filled_with_ccbs_one_post_each() {
     assert_eq!(read.batch.status, Some(types::BatchStatus::Checking));
 }
 
-#[tokio::test]
-async fn a_fresh_batch_is_filled_with_duplicatas_created_by_their_placement() {
-    let fake = Fake::start(Config::default()).await;
-    let numbers = numbers("DM-F", 60);
-    let batch = fake.add_batch(60);
-    let filled = all(client(&fake)
+/// Fills a fresh batch of `fake` with `n` duplicatas numbered `prefix`: each ends added, and
+/// placed once.
+async fn fill_fresh_duplicatas(fake: &Fake, prefix: &str, n: usize) {
+    let numbers = numbers(prefix, n);
+    let batch = fake.add_batch(i32::try_from(n).expect("a quantity"));
+    let filled = all(client(fake)
         .fill_duplicate_batch(batch, duplicatas(&numbers), FillOptions::default())
         .await
         .expect("room for all"))
     .await;
     assert_all_done(&filled, &numbers);
-    assert_eq!(counts(&filled).get("added"), Some(&60));
-    assert_placed_once(&fake, batch, &numbers);
+    assert_eq!(counts(&filled).get("added"), Some(&n));
+    assert_placed_once(fake, batch, &numbers);
+}
+
+#[tokio::test]
+async fn a_fresh_batch_is_filled_with_duplicatas_created_by_their_placement() {
+    let fake = Fake::start(Config::default()).await;
+    fill_fresh_duplicatas(&fake, "DM-F", 60).await;
     assert_eq!(fake.state.lock().expect("state").duplicates.len(), 60);
 }
 
@@ -147,22 +153,11 @@ async fn a_fresh_batch_is_filled_with_duplicatas_created_by_their_placement() {
 #[tokio::test]
 async fn lost_answers_and_gateway_errors_are_settled_by_reading_back() {
     let fake = Fake::start(Config {
-        lose_every: Some(5),
-        bad_gateway_every: Some(7),
         delay: Some(std::time::Duration::from_millis(2)),
-        ..Config::default()
+        ..Config::faulty()
     })
     .await;
-    let numbers = numbers("DM-L", 100);
-    let batch = fake.add_batch(100);
-    let filled = all(client(&fake)
-        .fill_duplicate_batch(batch, duplicatas(&numbers), FillOptions::default())
-        .await
-        .expect("room for all"))
-    .await;
-    assert_all_done(&filled, &numbers);
-    assert_eq!(counts(&filled).get("added"), Some(&100));
-    assert_placed_once(&fake, batch, &numbers);
+    fill_fresh_duplicatas(&fake, "DM-L", 100).await;
     let state = fake.state.lock().expect("state");
     assert!(state.faulted >= 30, "faults injected: {}", state.faulted);
     assert_eq!(state.duplicates.len(), 100, "no duplicata made twice");
@@ -302,16 +297,8 @@ async fn a_number_given_twice_is_refused_before_any_request() {
 /// answering 502: every number added once, no error, placements read back equal the input.
 #[tokio::test]
 async fn a_batch_filled_at_volume_with_lost_answers_has_each_number_once() {
-    let count: usize = std::env::var("FILL_NUMBERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(200);
-    let fake = Fake::start(Config {
-        lose_every: Some(5),
-        bad_gateway_every: Some(7),
-        ..Config::default()
-    })
-    .await;
+    let count: usize = sized("FILL_NUMBERS", 200);
+    let fake = Fake::start(Config::faulty()).await;
     let numbers = numbers("CCB-V", count);
     fake.add_ccbs(numbers.clone());
     let batch = fake.add_batch(count as i32);
@@ -543,15 +530,9 @@ async fn place_under_limit(placer: Placer, count: usize, limit: usize, window: f
 /// every number once with no error; the times and 429s are printed, not asserted.
 #[tokio::test(flavor = "multi_thread")]
 async fn filling_under_the_rate_limit_side_by_side() {
-    let env = |name: &str, default: f64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(default)
-    };
-    let count = env("FILL_LIMIT_NUMBERS", 120.0) as usize;
-    let limit = env("FILL_LIMIT", 100.0) as usize;
-    let window = env("FILL_LIMIT_WINDOW", 1.0);
+    let count = sized("FILL_LIMIT_NUMBERS", 120);
+    let limit = sized("FILL_LIMIT", 100);
+    let window = sized("FILL_LIMIT_WINDOW", 1.0);
     for placer in [
         Placer::FillConfigured,
         Placer::FillAdaptive,

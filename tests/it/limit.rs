@@ -197,13 +197,8 @@ impl std::fmt::Display for Run {
 /// fewer than the retry policy alone.
 #[tokio::test]
 async fn at_volume_adaptive_fixed_and_retry_policy_alone() {
-    let env = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(default)
-    };
-    let (calls, per_second) = (env("LIMIT_CALLS", 110), env("LIMIT_PER_S", 50));
+    let calls = crate::common::sized("LIMIT_CALLS", 110);
+    let per_second = crate::common::sized("LIMIT_PER_S", 50);
     let per_minute = u32::try_from(per_second * 54).expect("a rate");
     let (adaptive, fixed, plain) = tokio::join!(
         run(per_second, calls, |url| builder(url)

@@ -187,17 +187,9 @@ async fn creates_with_lost_answers_make_one_record_each() {
     use crate::common::fake::{Config, Fake};
     use futures::StreamExt;
 
-    let creates: usize = std::env::var("ONCE_CREATES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(200);
+    let creates: usize = crate::common::sized("ONCE_CREATES", 200);
 
-    let fake = Fake::start(Config {
-        lose_every: Some(5),
-        bad_gateway_every: Some(7),
-        ..Config::default()
-    })
-    .await;
+    let fake = Fake::start(Config::faulty()).await;
     let client = Client::builder()
         .token("once-token")
         .base_url(&fake.url)

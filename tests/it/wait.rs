@@ -63,35 +63,36 @@ async fn calls(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
 }
 
-#[tokio::test]
-async fn polls_until_the_state_is_reached() {
-    let server = server(&[
-        (200, batch("checking")),
-        (200, batch("checking")),
-        (200, batch("signing")),
-    ])
-    .await;
+/// Waits while a batch that answers `replies` in turn is `checking`: it must reach `signing`;
+/// how many calls that took.
+async fn calls_to_reach_signing(replies: &[(u16, Value)]) -> usize {
+    let server = server(replies).await;
     let reached = wait_while_checking(&client(&server), quick(Duration::from_secs(30)))
         .await
         .expect("reached");
     assert_eq!(reached.batch.status, Some(types::BatchStatus::Signing));
-    assert_eq!(calls(&server).await, 3);
+    calls(&server).await
+}
+
+#[tokio::test]
+async fn polls_until_the_state_is_reached() {
+    let replies = [
+        (200, batch("checking")),
+        (200, batch("checking")),
+        (200, batch("signing")),
+    ];
+    assert_eq!(calls_to_reach_signing(&replies).await, 3);
 }
 
 #[tokio::test]
 async fn retryable_errors_are_polled_through() {
-    let server = server(&[
+    let replies = [
         (503, json!({})),
         (200, batch("checking")),
         (502, json!({})),
         (200, batch("signing")),
-    ])
-    .await;
-    let reached = wait_while_checking(&client(&server), quick(Duration::from_secs(30)))
-        .await
-        .expect("reached");
-    assert_eq!(reached.batch.status, Some(types::BatchStatus::Signing));
-    assert_eq!(calls(&server).await, 4);
+    ];
+    assert_eq!(calls_to_reach_signing(&replies).await, 4);
 }
 
 #[tokio::test]

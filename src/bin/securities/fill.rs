@@ -2,7 +2,8 @@
 //! file or stdin in a batch, through `fill_batch` / `fill_duplicate_batch`: nothing placed
 //! twice, and running the same input again completes what an earlier run left undone.
 
-use std::path::PathBuf;
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{arg, value_parser, ArgMatches, Command};
@@ -58,10 +59,6 @@ impl volume::Outcome for Outcome {
     fn label(&self) -> &'static str {
         self.outcome
     }
-
-    fn succeeded(&self) -> bool {
-        matches!(self.outcome, "added" | "already_there")
-    }
 }
 
 impl From<Filled> for Outcome {
@@ -94,34 +91,31 @@ pub async fn run(client: &Client, args: &ArgMatches) -> ExitCode {
     // Ctrl-C is caught from here on, so that it cannot cut the reading of the input short.
     let interrupt = Interrupt::listen();
     if args.get_flag("duplicates") {
-        let items = match read_items(path).await {
-            Ok(items) => items,
-            Err(message) => return super::usage(&message),
-        };
-        let total = items.len() as u64;
-        let outcomes = client.fill_duplicate_batch(batch, items, options).await;
-        report(&interrupt, outcomes, total).await
+        let fill = |items| client.fill_duplicate_batch(batch, items, options);
+        fill_from(&interrupt, path, fill).await
     } else {
-        let items = match read_items(path).await {
-            Ok(items) => items,
-            Err(message) => return super::usage(&message),
-        };
-        let total = items.len() as u64;
-        report(
-            &interrupt,
-            client.fill_batch(batch, items, options).await,
-            total,
-        )
-        .await
+        let fill = |items| client.fill_batch(batch, items, options);
+        fill_from(&interrupt, path, fill).await
     }
 }
 
-async fn report(
+/// Reads the items of `path` (stdin: `None`), fills with them, and reports each outcome.
+async fn fill_from<T, Fut, S>(
     interrupt: &Interrupt,
-    outcomes: Result<impl Stream<Item = Filled>, FillError>,
-    total: u64,
-) -> ExitCode {
-    match outcomes {
+    path: Option<&Path>,
+    fill: impl FnOnce(Vec<T>) -> Fut,
+) -> ExitCode
+where
+    T: DeserializeOwned,
+    Fut: Future<Output = Result<S, FillError>>,
+    S: Stream<Item = Filled>,
+{
+    let items = match read_items(path).await {
+        Ok(items) => items,
+        Err(message) => return super::usage(&message),
+    };
+    let total = items.len() as u64;
+    match fill(items).await {
         // Ctrl-C ends the stream: nothing new is sent, and what was in flight is dropped
         // unreported, for the next run to settle from the placements.
         Ok(outcomes) => {
@@ -137,7 +131,7 @@ async fn report(
 
 /// Every item of the input, read before anything is sent: a fill is checked whole against the
 /// room left in the batch. A line is a bare number or the JSON of one item.
-async fn read_items<T: DeserializeOwned>(path: Option<&std::path::Path>) -> Result<Vec<T>, String> {
+async fn read_items<T: DeserializeOwned>(path: Option<&Path>) -> Result<Vec<T>, String> {
     let lines = volume::input_lines(path)
         .await
         .map_err(|e| format!("cannot read the input: {e}"))?;

@@ -50,10 +50,6 @@ impl volume::Outcome for Outcome {
     fn label(&self) -> &'static str {
         self.outcome
     }
-
-    fn succeeded(&self) -> bool {
-        matches!(self.outcome, "created" | "found")
-    }
 }
 
 /// Imports, printing one outcome per line.

@@ -57,9 +57,11 @@ pub async fn input_lines(path: Option<&Path>) -> std::io::Result<impl Stream<Ite
 pub trait Outcome: Serialize {
     /// Its word in the summary: `created`, `found`, `refused`, `failed`, ...
     fn label(&self) -> &'static str;
-    /// Whether it ended as wanted (created or found, added or already there).
-    fn succeeded(&self) -> bool;
 }
+
+/// The labels of an item that ended as wanted: the record is there, made by this run or
+/// found (`created`/`found` for a create, `added`/`already_there` for a placement).
+const SUCCEEDED: [&str; 4] = ["created", "found", "added", "already_there"];
 
 /// Ctrl-C, counted: the first stops the intake, the second ends at once.
 #[derive(Clone)]
@@ -118,7 +120,7 @@ pub async fn report<O: Outcome>(
         };
         let Some(outcome) = outcome else { break };
         *counts.entry(outcome.label()).or_default() += 1;
-        all_succeeded &= outcome.succeeded();
+        all_succeeded &= SUCCEEDED.contains(&outcome.label());
         // The bar steps aside while the line is written, in case stdout is the same terminal.
         bar.suspend(|| print_line(&outcome));
         bar.inc(1);

@@ -38,6 +38,18 @@ pub struct Config {
     pub delay: Option<Duration>,
 }
 
+impl Config {
+    /// The faults of the tests at volume: every 5th commit loses its answer (20 %), every
+    /// 7th other one answers 502.
+    pub fn faulty() -> Config {
+        Config {
+            lose_every: Some(5),
+            bad_gateway_every: Some(7),
+            ..Config::default()
+        }
+    }
+}
+
 /// Placements per page of the lists of a batch.
 pub const PAGE_SIZE: usize = 50;
 

@@ -17,6 +17,15 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// The token the tests configure; the server checks it arrives as a bearer token.
 pub const TOKEN: &str = "test-token-0123456789";
 
+/// The size a test at volume runs at: the variable `name` when it is set (the benchmark's
+/// figure), `default` otherwise (CI's).
+pub fn sized<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The spec, as JSON.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
